@@ -1,0 +1,26 @@
+import * as path from "node:path";
+import type { Command } from "commander";
+import { synth } from "../synth/synth";
+
+export function registerSynthCommand(program: Command) {
+  program
+    .command("synth")
+    .description(
+      "Render what a stack would deploy, offline: runs the program for Pulumi.<stack>.yaml on Pulumi's mock runtime " +
+        "(no Pulumi CLI, backend or AWS credentials) and writes the files a reviewer reads",
+    )
+    .requiredOption("--stack <name>", "stack whose Pulumi.<name>.yaml to render, e.g. dev or prod")
+    .option("--out <dir>", "output folder (default: out/<stack>)")
+    .action(async (options: { stack: string; out?: string }) => {
+      const result = await synth(options);
+      if (!result.ok) {
+        for (const line of result.errors) process.stderr.write(`${line}\n`);
+        process.stderr.write(`synth: stack ${options.stack} not rendered; nothing written\n`);
+        process.exitCode = 1;
+        return;
+      }
+      for (const { file } of result.files) {
+        process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(result.outDir, file))}\n`);
+      }
+    });
+}

@@ -1,0 +1,264 @@
+// The stack-config contract (DESIGN.md "Stack config"): every key is parsed and validated here, before any
+// resource is declared. Pure: it takes raw values and returns either the typed config or one line per error.
+import { z } from "zod";
+
+export const CONFIG_NAMESPACE = "ssm-runas-sync";
+export const RUN_AS_TAG_KEY = "SSMSessionRunAs";
+
+export const INSTANCE_ARN_PATTERN = /^arn:aws:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
+export const LINUX_USER_PATTERN = /^[a-z_][a-z0-9_-]{0,31}$/;
+export const ROOT_ID_PATTERN = /^r-[0-9a-z]{4,32}$/;
+export const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+export const REGION_PATTERN =
+  /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central)(east|west)?-\d{1,2}$/;
+// An IAM role ARN, optionally with `*`/`?` wildcards, as SCP conditions on aws:PrincipalArn take them.
+export const ROLE_ARN_PATTERN = /^arn:aws(-[a-z]+)*:iam::(\d{12}|\*):role\/[\w+=,.@/*?-]+$/;
+// IdC's own constraint on an attribute key (API reference, AccessControlAttribute.Key).
+const ATTRIBUTE_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
+// `${path:…}`: attributes SCIM-provisioned into the identity store by an external IdP such as Entra ID.
+const SCIM_SOURCE_PATTERN = /^\$\{path:[A-Za-z][\w.:[\]" =-]*\}$/;
+// `${samaccountname}`-style: attributes of an AWS Managed Microsoft AD identity source.
+const AD_SOURCE_PATTERN = /^\$\{[A-Za-z][A-Za-z0-9_-]*\}$/;
+
+/** The `${path:…}` sources IdC documents for ABAC with an external IdP; anything else is only a warning. */
+export const DOCUMENTED_SCIM_PATHS: readonly string[] = [
+  "userName",
+  "name.familyName",
+  "name.givenName",
+  "displayName",
+  "nickName",
+  "emails[primary eq true].value",
+  'addresses[type eq "work"].streetAddress',
+  'addresses[type eq "work"].locality',
+  'addresses[type eq "work"].region',
+  'addresses[type eq "work"].postalCode',
+  'addresses[type eq "work"].country',
+  'addresses[type eq "work"].formatted',
+  'phoneNumbers[type eq "work"].value',
+  "title",
+  "preferredLanguage",
+  "locale",
+  "timezone",
+  "enterprise.employeeNumber",
+  "enterprise.costCenter",
+  "enterprise.organization",
+  "enterprise.division",
+  "enterprise.department",
+  "enterprise.manager",
+];
+
+const linuxUser = z
+  .string()
+  .regex(LINUX_USER_PATTERN, "must be a Linux user name matching ^[a-z_][a-z0-9_-]{0,31}$")
+  .refine((user) => user !== "root", "root is refused: sessions must not fall back to the superuser");
+
+const rootOrOuId = z
+  .string()
+  .refine(
+    (id) => ROOT_ID_PATTERN.test(id) || OU_ID_PATTERN.test(id),
+    "must be an organisation root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)",
+  );
+
+const region = z.string().regex(REGION_PATTERN, "must be an AWS region name such as eu-west-1");
+
+const uniqueList = <T extends z.ZodType<string>>(item: T, what: string) =>
+  z
+    .array(item)
+    .min(1, `must list at least one ${what}`)
+    .superRefine((list, ctx) => {
+      list.forEach((value, index) => {
+        if (list.indexOf(value) !== index) {
+          ctx.addIssue({ code: "custom", path: [index], input: value, message: `${what} listed twice` });
+        }
+      });
+    });
+
+const accessControlAttribute = z.strictObject({
+  key: z
+    .string()
+    .min(1, "key must be 1-128 characters")
+    .max(128, "key must be 1-128 characters")
+    .regex(ATTRIBUTE_KEY_PATTERN, "key may hold only letters, digits, spaces and _.:/=+-@"),
+  source: z
+    .string({ error: "a single source per attribute: a string, not a list (IdC takes exactly one source)" })
+    .max(256, "source must be 0-256 characters"),
+});
+
+export const stackConfigSchema = z
+  .strictObject({
+    identityCenterInstanceArn: z
+      .string()
+      .regex(INSTANCE_ARN_PATTERN, "must match arn:aws:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}"),
+    identitySource: z
+      .enum(["scim", "ad"], "must be scim (external IdP such as Entra ID) or ad")
+      .default("scim"),
+    accessControlAttributes: z
+      .array(accessControlAttribute)
+      .min(1, "must hold 1-50 attributes (the full list: IdC replaces it whole)")
+      .max(50, "must hold 1-50 attributes (IdC's limit)"),
+    importExistingAbac: z.boolean().default(false),
+    runAsDefaultUser: linuxUser,
+    organizationalUnitOverrides: z
+      .record(z.string().regex(OU_ID_PATTERN, "keys must be OU ids (ou-xxxx-xxxxxxxx)"), linuxUser)
+      .default({}),
+    deploymentTargets: uniqueList(rootOrOuId, "target"),
+    regions: uniqueList(region, "region"),
+    scpTargets: uniqueList(rootOrOuId, "target"),
+    scpExceptionPrincipalArns: z
+      .array(
+        z
+          .string()
+          .regex(
+            ROLE_ARN_PATTERN,
+            "must be an IAM role ARN pattern such as arn:aws:iam::*:role/AWSAccelerator-*",
+          )
+          .refine(
+            (arn) => !/:role\/[*?/]*$/.test(arn),
+            "exempts every role: name a role prefix such as arn:aws:iam::*:role/AWSAccelerator-*",
+          ),
+      )
+      .default([]),
+    stackSetCallAs: z.enum(["SELF", "DELEGATED_ADMIN"], "must be SELF or DELEGATED_ADMIN").default("SELF"),
+    includeManagementAccount: z.boolean().default(false),
+    onDelete: z.enum(["retain", "restore"], "must be retain or restore").default("retain"),
+  })
+  .superRefine((config, ctx) => {
+    const sourcePattern = config.identitySource === "scim" ? SCIM_SOURCE_PATTERN : AD_SOURCE_PATTERN;
+    const sourceRule =
+      config.identitySource === "scim"
+        ? "identitySource scim takes ${path:...} sources, e.g. ${path:enterprise.employeeNumber}"
+        : "identitySource ad takes ${attribute} sources, e.g. ${samaccountname}";
+    const seen = new Map<string, number>();
+    config.accessControlAttributes.forEach(({ key, source }, index) => {
+      const folded = key.toLowerCase();
+      // Session tag keys are case-insensitive in STS, so keys differing only in case collide.
+      if (seen.has(folded)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accessControlAttributes", index, "key"],
+          input: key,
+          message: `duplicate key (also at index ${seen.get(folded)}; keys are compared case-insensitively)`,
+        });
+      } else {
+        seen.set(folded, index);
+      }
+      if (source !== "" && !sourcePattern.test(source)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accessControlAttributes", index, "source"],
+          input: source,
+          message: sourceRule,
+        });
+      }
+      if (folded === RUN_AS_TAG_KEY.toLowerCase() && key !== RUN_AS_TAG_KEY) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accessControlAttributes", index, "key"],
+          input: key,
+          message: `must be spelled exactly ${RUN_AS_TAG_KEY}: Session Manager reads the tag with that casing`,
+        });
+      }
+      if (key === RUN_AS_TAG_KEY && source === "") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accessControlAttributes", index, "source"],
+          input: source,
+          message: `${RUN_AS_TAG_KEY} needs a non-empty source naming the per-user login attribute`,
+        });
+      }
+    });
+    const runAsCount = config.accessControlAttributes.filter(({ key }) => key === RUN_AS_TAG_KEY).length;
+    const miscased = config.accessControlAttributes.some(
+      ({ key }) => key !== RUN_AS_TAG_KEY && key.toLowerCase() === RUN_AS_TAG_KEY.toLowerCase(),
+    );
+    if (runAsCount === 0 && !miscased) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accessControlAttributes"],
+        input: config.accessControlAttributes.map(({ key }) => key),
+        message: `must hold exactly one key ${RUN_AS_TAG_KEY} (exact casing); without it sessions never run as the engineer's own user`,
+      });
+    }
+    for (const ou of Object.keys(config.organizationalUnitOverrides)) {
+      if (config.deploymentTargets.includes(ou)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["organizationalUnitOverrides", ou],
+          input: ou,
+          message: "OU is also in deploymentTargets: override targets must not overlap the default targets",
+        });
+      }
+    }
+  });
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type AccessControlAttribute = StackConfig["accessControlAttributes"][number];
+export type RawStackConfig = Record<string, unknown>;
+
+export type ParseResult =
+  { ok: true; config: StackConfig; warnings: string[] } | { ok: false; errors: string[]; warnings: string[] };
+
+function configKeyOf(path: readonly PropertyKey[]): string {
+  const [head, ...rest] = path;
+  const suffix = rest.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("");
+  return `${CONFIG_NAMESPACE}:${head === undefined ? "" : String(head)}${suffix}`;
+}
+
+function valueAt(raw: RawStackConfig, path: readonly PropertyKey[]): unknown {
+  let value: unknown = raw;
+  for (const part of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "(not set)";
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** One line per problem: the key, the value and the rule. */
+export function formatConfigIssue(key: string, value: unknown, rule: string): string {
+  return `${key}: ${describeValue(value)} is invalid: ${rule}`;
+}
+
+export function sourcePathWarnings(config: StackConfig): string[] {
+  if (config.identitySource !== "scim") return [];
+  return config.accessControlAttributes.flatMap(({ key, source }, index) => {
+    const path = /^\$\{path:(.*)\}$/.exec(source)?.[1];
+    if (path === undefined || DOCUMENTED_SCIM_PATHS.includes(path)) return [];
+    return [
+      `${configKeyOf(["accessControlAttributes", index, "source"])}: ${JSON.stringify(source)} (key ${key}) is not ` +
+        "one of the attribute paths IdC documents for ABAC; check that your IdP provisions it",
+    ];
+  });
+}
+
+export function parseStackConfig(raw: RawStackConfig): ParseResult {
+  const result = stackConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const errors = result.error.issues.map((issue) => {
+      if (issue.code === "unrecognized_keys") {
+        return issue.keys
+          .map((key) =>
+            formatConfigIssue(
+              configKeyOf([...issue.path, key]),
+              valueAt(raw, [...issue.path, key]),
+              "unknown key",
+            ),
+          )
+          .join("\n");
+      }
+      const input = "input" in issue && issue.input !== undefined ? issue.input : valueAt(raw, issue.path);
+      const rule = issue.code === "invalid_type" && input === undefined ? "required" : issue.message;
+      return formatConfigIssue(configKeyOf(issue.path), input, rule);
+    });
+    return { ok: false, errors: errors.flatMap((line) => line.split("\n")), warnings: [] };
+  }
+  return { ok: true, config: result.data, warnings: sourcePathWarnings(result.data) };
+}
+
+/** The keys of the contract, in declaration order. */
+export const STACK_CONFIG_KEYS = Object.keys(stackConfigSchema.shape) as (keyof StackConfig)[];

@@ -1,0 +1,95 @@
+// Starts moto's AWS API emulator (preinstalled with python3) on 127.0.0.1 at a free port, once per test
+// process, and stops it when mocha's root hooks end. Tests get a fresh state with `resetMoto()`.
+import { spawn, type ChildProcess } from "node:child_process";
+import * as net from "node:net";
+
+export interface MotoServer {
+  endpoint: string;
+  port: number;
+}
+
+let server: { process: ChildProcess; info: MotoServer } | undefined;
+let starting: Promise<MotoServer> | undefined;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilUp(endpoint: string, child: ChildProcess, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  let exited = false;
+  child.once("exit", () => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited)
+      throw new Error("moto server exited during start-up (is `python3 -m moto.server` available?)");
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`moto server did not answer on ${endpoint} within ${deadlineMs} ms`);
+}
+
+/** The shared emulator, started on first use. */
+export function startMoto(): Promise<MotoServer> {
+  starting ??= (async () => {
+    const port = await freePort();
+    const child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: "false" },
+    });
+    const info = { endpoint: `http://127.0.0.1:${port}`, port };
+    server = { process: child, info };
+    await waitUntilUp(info.endpoint, child, 30_000);
+    return info;
+  })();
+  return starting;
+}
+
+/** Forgets every resource the emulator holds. */
+export async function resetMoto(): Promise<void> {
+  const { endpoint } = await startMoto();
+  const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
+  if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
+}
+
+export async function stopMoto(): Promise<void> {
+  const running = server;
+  server = undefined;
+  starting = undefined;
+  if (!running || running.process.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      running.process.kill("SIGKILL");
+      resolve();
+    }, 5_000);
+    running.process.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    running.process.kill("SIGTERM");
+  });
+}
+
+/** Credentials and endpoint for SDK clients and child processes talking to the emulator. */
+export function motoEnvironment(info: MotoServer, region = "us-east-1"): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: info.endpoint,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: "testing",
+    AWS_SECRET_ACCESS_KEY: "testing",
+    AWS_SESSION_TOKEN: "testing",
+  };
+}

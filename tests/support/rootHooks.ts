@@ -1,0 +1,8 @@
+// Mocha root hooks: whatever a test started on loopback is stopped when the run ends.
+import { stopMoto } from "./moto";
+
+export const mochaHooks = {
+  async afterAll() {
+    await stopMoto();
+  },
+};

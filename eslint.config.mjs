@@ -23,5 +23,7 @@ export default tseslint.config(
         __dirname: "readonly",
       },
     },
+    // Plain CommonJS shims (the bin) load their TypeScript with require().
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

@@ -11,7 +11,11 @@ export function registerSynthCommand(program: Command) {
     )
     .requiredOption("--stack <name>", "stack whose Pulumi.<name>.yaml to render, e.g. dev or prod")
     .option("--out <dir>", "output folder (default: out/<stack>)")
-    .action(async (options: { stack: string; out?: string }) => {
+    .option(
+      "--project-dir <dir>",
+      "folder holding Pulumi.yaml and Pulumi.<stack>.yaml (default: this project)",
+    )
+    .action(async (options: { stack: string; out?: string; projectDir?: string }) => {
       const result = await synth(options);
       if (!result.ok) {
         for (const line of result.errors) process.stderr.write(`${line}\n`);

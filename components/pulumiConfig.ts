@@ -1,15 +1,47 @@
 // The I/O edge between Pulumi's config (flat strings, structured values as JSON) and the pure schema.
 import { z } from "zod";
-import { CONFIG_NAMESPACE, stackConfigSchema, type RawStackConfig } from "./stackConfig";
+import { CONFIG_NAMESPACE, stackConfigSchema, type RawStackConfig, type StackConfig } from "./stackConfig";
 
-function schemaKind(schema: z.ZodType): string {
-  const def = schema.def as { type: string; innerType?: z.ZodType };
-  return def.type === "default" && def.innerType ? schemaKind(def.innerType) : def.type;
+export type PulumiConfigType = "string" | "boolean" | "array" | "object";
+
+interface SchemaDef {
+  type: string;
+  innerType?: z.ZodType;
+  defaultValue?: unknown;
 }
 
-const KIND_BY_KEY = new Map(
-  Object.entries(stackConfigSchema.shape).map(([key, schema]) => [key, schemaKind(schema as z.ZodType)]),
-);
+function unwrapDefault(schema: z.ZodType): { def: SchemaDef; defaultValue?: unknown } {
+  const def = schema.def as SchemaDef;
+  return def.type === "default" && def.innerType
+    ? { def: def.innerType.def as SchemaDef, defaultValue: def.defaultValue }
+    : { def };
+}
+
+const PULUMI_TYPES: Record<string, PulumiConfigType> = {
+  string: "string",
+  enum: "string",
+  boolean: "boolean",
+  array: "array",
+  object: "object",
+  record: "object",
+};
+
+export interface ConfigKeyDeclaration {
+  /** The type Pulumi.yaml declares for the key. */
+  type: PulumiConfigType;
+  /** Absent for required keys. */
+  defaultValue?: unknown;
+}
+
+/** What the schema says about each key, in the terms of Pulumi's project config declarations. */
+export const CONFIG_KEY_DECLARATIONS = Object.fromEntries(
+  Object.entries(stackConfigSchema.shape).map(([key, schema]) => {
+    const { def, defaultValue } = unwrapDefault(schema as z.ZodType);
+    const type = PULUMI_TYPES[def.type];
+    if (!type) throw new Error(`stack config key ${key}: no Pulumi config type for schema type ${def.type}`);
+    return [key, defaultValue === undefined ? { type } : { type, defaultValue }];
+  }),
+) as Record<keyof StackConfig, ConfigKeyDeclaration>;
 
 /** Turns `namespace:key` → string pairs into raw values for `parseStackConfig`, decoding JSON where the key takes it. */
 export function rawConfigFromPulumi(all: Record<string, string>): RawStackConfig {
@@ -17,8 +49,7 @@ export function rawConfigFromPulumi(all: Record<string, string>): RawStackConfig
   for (const [fullKey, text] of Object.entries(all)) {
     const [namespace, key] = fullKey.split(":", 2);
     if (namespace !== CONFIG_NAMESPACE || key === undefined) continue;
-    const kind = KIND_BY_KEY.get(key);
-    if (kind === "string" || kind === "enum") {
+    if (CONFIG_KEY_DECLARATIONS[key as keyof StackConfig]?.type === "string") {
       raw[key] = text;
       continue;
     }

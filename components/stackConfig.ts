@@ -14,7 +14,7 @@ export const REGION_PATTERN =
 // An IAM role ARN, optionally with `*`/`?` wildcards, as SCP conditions on aws:PrincipalArn take them.
 export const ROLE_ARN_PATTERN = /^arn:aws(-[a-z]+)*:iam::(\d{12}|\*):role\/[\w+=,.@/*?-]+$/;
 // IdC's own constraint on an attribute key (API reference, AccessControlAttribute.Key).
-const ATTRIBUTE_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
+const ATTRIBUTE_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 // `${path:…}`: attributes SCIM-provisioned into the identity store by an external IdP such as Entra ID.
 const SCIM_SOURCE_PATTERN = /^\$\{path:[A-Za-z][\w.:[\]" =-]*\}$/;
 // `${samaccountname}`-style: attributes of an AWS Managed Microsoft AD identity source.
@@ -171,7 +171,7 @@ export const stackConfigSchema = z
     const miscased = config.accessControlAttributes.some(
       ({ key }) => key !== RUN_AS_TAG_KEY && key.toLowerCase() === RUN_AS_TAG_KEY.toLowerCase(),
     );
-    if (runAsCount === 0 && !miscased) {
+    if (runAsCount === 0 && !miscased && config.accessControlAttributes.length > 0) {
       ctx.addIssue({
         code: "custom",
         path: ["accessControlAttributes"],
@@ -250,6 +250,11 @@ export function parseStackConfig(raw: RawStackConfig): ParseResult {
             ),
           )
           .join("\n");
+      }
+      if (issue.code === "invalid_key") {
+        // A record key is the bad value here, not the entry it maps to.
+        const key = issue.path[issue.path.length - 1];
+        return formatConfigIssue(configKeyOf(issue.path), key, issue.issues[0]?.message ?? issue.message);
       }
       const input = "input" in issue && issue.input !== undefined ? issue.input : valueAt(raw, issue.path);
       const rule = issue.code === "invalid_type" && input === undefined ? "required" : issue.message;

@@ -1,0 +1,16 @@
+import { rawConfigFromPulumi } from "../../components/pulumiConfig";
+import type { RawStackConfig } from "../../components/stackConfig";
+import { readStackConfig } from "../../synth/stackFiles";
+import { PROJECT_DIR } from "../../synth/synth";
+
+export const EXAMPLE_STACKS = ["dev", "prod"] as const;
+
+/** The config the Pulumi CLI would hand the program for an example stack, as `namespace:key` → string. */
+export function exampleStackConfig(stack: string): Record<string, string> {
+  return readStackConfig(PROJECT_DIR, stack);
+}
+
+/** The same, decoded into raw values for `parseStackConfig`. */
+export function exampleRawConfig(stack: string): RawStackConfig {
+  return rawConfigFromPulumi(exampleStackConfig(stack));
+}

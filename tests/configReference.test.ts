@@ -43,7 +43,7 @@ describe("config reference", () => {
     it(`${key}: Pulumi.yaml has the schema's type, a description and the schema's default`, () => {
       const declaration = project.config[key];
       expect(declaration.type).to.equal(declared.type);
-      expect(declaration.description, "description").to.be.a("string").and.not.be.empty;
+      expect(declaration.description, "description").to.be.a("string").with.length.greaterThan(0);
       expect(declaration.default).to.deep.equal(declared.defaultValue);
     });
 
@@ -56,7 +56,7 @@ describe("config reference", () => {
           ? "required"
           : `\`${typeof declared.defaultValue === "string" ? declared.defaultValue : JSON.stringify(declared.defaultValue)}\``;
       expect(row!.default).to.equal(expectedDefault);
-      expect(row!.rule).to.not.be.empty;
+      expect(row!.rule).to.have.length.greaterThan(0);
     });
   }
 

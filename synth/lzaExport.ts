@@ -1,0 +1,121 @@
+// The RunShell StackSet for organisations whose Landing Zone Accelerator (LZA) owns StackSets: the template as
+// YAML and the entry for `customizations.cloudFormationStackSets` in LZA's customizations-config.yaml, in the
+// names of LZA's schema (ICloudFormationStackSet, IOperationPreferences). Pure.
+import { stringify } from "yaml";
+import type { DeclaredResource } from "./mockRuntime";
+import type { RenderedFile } from "./render";
+
+export const STACKSET_RESOURCE_TYPE = "aws:cloudformation/stackSet:StackSet";
+export const STACKSET_INSTANCE_RESOURCE_TYPE = "aws:cloudformation/stackSetInstance:StackSetInstance";
+
+const LZA_TEMPLATE_NAME = "runshell-stackset.template.yaml";
+export const LZA_TEMPLATE_FILE = `lza/${LZA_TEMPLATE_NAME}`;
+export const LZA_CUSTOMIZATIONS_FILE = "lza/customizations-config.yaml";
+/** Where the entry expects the template, relative to the root of the LZA configuration repository. */
+export const LZA_TEMPLATE_PATH = `cloudformation/${LZA_TEMPLATE_NAME}`;
+/** LZA names OUs by path; the organisation's root is `Root`. */
+const LZA_ROOT_OU = "Root";
+
+export interface StackSetInputs {
+  name: string;
+  description: string;
+  capabilities: string[];
+  parameters: Record<string, string>;
+  operationPreferences: {
+    regionConcurrencyType: string;
+    maxConcurrentPercentage: number;
+    failureTolerancePercentage: number;
+  };
+  templateBody: string;
+}
+
+interface StackSetInstanceInputs {
+  stackSetInstanceRegion: string;
+  deploymentTargets: { organizationalUnitIds: string[] };
+  parameterOverrides?: Record<string, string>;
+}
+
+interface LzaStackSetEntry {
+  name: string;
+  description: string;
+  template: string;
+  capabilities: string[];
+  deploymentTargets: { organizationalUnits: string[] };
+  regions: string[];
+  parameters: { name: string; value: string }[];
+  operationPreferences: StackSetInputs["operationPreferences"];
+}
+
+/** The one RunShell StackSet the program declared. */
+export function runShellStackSetInputs(resources: DeclaredResource[]): StackSetInputs {
+  const stackSets = resources.filter((r) => r.type === STACKSET_RESOURCE_TYPE);
+  if (stackSets.length !== 1) throw new Error(`expected exactly one StackSet, found ${stackSets.length}`);
+  return stackSets[0].inputs as unknown as StackSetInputs;
+}
+
+function stackSetInstances(resources: DeclaredResource[]): StackSetInstanceInputs[] {
+  return resources
+    .filter((r) => r.type === STACKSET_INSTANCE_RESOURCE_TYPE)
+    .map((r) => r.inputs as unknown as StackSetInstanceInputs);
+}
+
+/** The `cloudFormationStackSets` entry: the whole organisation (Root), the regions the instances cover. */
+function lzaStackSetEntry(stackSet: StackSetInputs, regions: string[]): LzaStackSetEntry {
+  const { regionConcurrencyType, maxConcurrentPercentage, failureTolerancePercentage } =
+    stackSet.operationPreferences;
+  return {
+    name: stackSet.name,
+    description: stackSet.description,
+    template: LZA_TEMPLATE_PATH,
+    capabilities: stackSet.capabilities,
+    deploymentTargets: { organizationalUnits: [LZA_ROOT_OU] },
+    regions,
+    parameters: Object.entries(stackSet.parameters).map(([name, value]) => ({ name, value })),
+    operationPreferences: { failureTolerancePercentage, maxConcurrentPercentage, regionConcurrencyType },
+  };
+}
+
+function comments(lines: string[]): string {
+  return lines.map((line) => `# ${line}`.trimEnd()).join("\n");
+}
+
+export function renderLzaExport(resources: DeclaredResource[]): RenderedFile[] {
+  const stackSet = runShellStackSetInputs(resources);
+  const instances = stackSetInstances(resources);
+  const regions = [...new Set(instances.map((i) => i.stackSetInstanceRegion))];
+  const overrides = instances
+    .filter((i) => i.parameterOverrides !== undefined)
+    .map(
+      (i) =>
+        `${i.deploymentTargets.organizationalUnitIds.join(", ")} -> ${JSON.stringify(i.parameterOverrides)}`,
+    );
+  const header = [
+    "The RunShell StackSet as LZA's customizations-config.yaml takes it (customizations.cloudFormationStackSets).",
+    "Rendered by `ssm-runas synth` from the stack's config; change the config, not this file.",
+    `1. Copy ${LZA_TEMPLATE_NAME} (beside this file) to ${LZA_TEMPLATE_PATH} in the LZA config repository.`,
+    "2. Merge the entry below into customizations.cloudFormationStackSets of its customizations-config.yaml.",
+    "LZA deploys StackSets self-managed, on its pipeline runs; its operationPreferences have no concurrencyMode,",
+    "so CloudFormation's strict mode applies: at most failure tolerance + 1 accounts per region at once.",
+    "Its stacks run as LZA's StackSet execution role, which this project's SCP does not let manage the writer",
+    "(README: Landing Zone Accelerator).",
+    ...(overrides.length === 0
+      ? []
+      : [
+          "Not exported: LZA's StackSet entries take one parameter set, so these per-OU defaults",
+          "(organizationalUnitOverrides) have no equivalent here and those OUs get the parameters below:",
+          ...[...new Set(overrides)].map((line) => `  ${line}`),
+        ]),
+  ];
+  const entry = { customizations: { cloudFormationStackSets: [lzaStackSetEntry(stackSet, regions)] } };
+  return [
+    {
+      file: LZA_TEMPLATE_FILE,
+      // YAML 1.1 quotes strings a 1.1 reader would take for something else (2010-09-09 is a date there).
+      content: stringify(JSON.parse(stackSet.templateBody), { version: "1.1", lineWidth: 0 }),
+    },
+    {
+      file: LZA_CUSTOMIZATIONS_FILE,
+      content: `${comments(header)}\n${stringify(entry, { lineWidth: 0 })}`,
+    },
+  ];
+}

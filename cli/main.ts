@@ -1,12 +1,20 @@
 // `ssm-runas`: the operational CLI (DESIGN.md). Each subcommand lives in a module of its own.
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
+import { registerAbacCommand } from "./abacCommand";
+import { registerAuditCommand } from "./auditCommand";
 import { registerSynthCommand } from "./synthCommand";
+import { registerVerifyCommand } from "./verifyCommand";
 
 export function buildProgram(): Command {
   const program = new Command("ssm-runas")
     .description("Operate SSM Session Manager RunAs across an AWS Organization")
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // `audit` and `audit users` share option names: each command reads only the options before its subcommand.
+    .enablePositionalOptions();
   registerSynthCommand(program);
+  registerAuditCommand(program);
+  registerVerifyCommand(program);
+  registerAbacCommand(program);
   return program;
 }
 
@@ -15,6 +23,11 @@ export async function run(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
+    // Commander has already printed its own message (and chosen the exit code).
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
     process.stderr.write(`ssm-runas: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 2;
   }

@@ -15,16 +15,29 @@ export function registerSynthCommand(program: Command) {
       "--project-dir <dir>",
       "folder holding Pulumi.yaml and Pulumi.<stack>.yaml (default: this project)",
     )
-    .action(async (options: { stack: string; out?: string; projectDir?: string }) => {
-      const result = await synth(options);
-      if (!result.ok) {
-        for (const line of result.errors) process.stderr.write(`${line}\n`);
-        process.stderr.write(`synth: stack ${options.stack} not rendered; nothing written\n`);
-        process.exitCode = 1;
-        return;
-      }
-      for (const { file } of result.files) {
-        process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(result.outDir, file))}\n`);
-      }
-    });
+    .option(
+      "--policy-pack-config <file>",
+      "JSON config for the policy pack, as pulumi's --policy-pack-config takes it (e.g. requiredExceptionPrincipals)",
+    )
+    .action(
+      async (options: { stack: string; out?: string; projectDir?: string; policyPackConfig?: string }) => {
+        const result = await synth(options);
+        for (const { file } of result.files) {
+          process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(result.outDir, file))}\n`);
+        }
+        for (const violation of result.policyReport?.violations ?? []) {
+          if (violation.enforcementLevel !== "advisory") continue;
+          process.stderr.write(`warning: policy ${violation.policy} (advisory): ${violation.message}\n`);
+        }
+        if (!result.ok) {
+          for (const line of result.errors) process.stderr.write(`${line}\n`);
+          process.stderr.write(
+            result.files.length > 0
+              ? `synth: stack ${options.stack} violates mandatory policies (see policy-report.json)\n`
+              : `synth: stack ${options.stack} not rendered; nothing written\n`,
+          );
+          process.exitCode = 1;
+        }
+      },
+    );
 }

@@ -1,0 +1,111 @@
+// `ssm-runas audit users`: identity-store users whose RunAs attribute is missing, not a Linux user name, or
+// shared — the engineers who today fall back to the default user (or would share one).
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { Option, type Command } from "commander";
+import { RUN_AS_TAG_KEY } from "../components/stackConfig";
+import { clientConfig, describeError } from "./aws";
+import { resolveIdentityCenter } from "./identityCenter";
+import { listUsers } from "./identityStore";
+import {
+  addOutputOptions,
+  exitTwoOnUsageErrors,
+  identityCenterOptions,
+  loadStack,
+  outputFormat,
+  parseScimSource,
+  addStackOptions,
+  type StackOptions,
+  usageError,
+  type IdentityCenterOptions,
+  type Stack,
+} from "./options";
+import { renderReport, summarize, type Column, type OutputFormat } from "./report";
+import { attributeValue, classifyUsers, sourcePath, USER_STATUSES, type UserRow } from "./userAttributes";
+
+const USER_COLUMNS: Column<UserRow>[] = [
+  { header: "USER", field: "userName" },
+  { header: "USER ID", field: "userId" },
+  { header: "STATUS", field: "status" },
+  { header: "VALUE", field: "value" },
+  { header: "DETAIL", field: "detail" },
+];
+
+interface AuditUsersOptions extends IdentityCenterOptions, StackOptions {
+  source?: string;
+  format: OutputFormat;
+  json?: boolean;
+}
+
+/** The RunAs source: --source, else the stack's SSMSessionRunAs attribute. */
+function runAsSource(command: Command, source: string | undefined, stack: Stack | undefined): string {
+  if (source) return source;
+  if (!stack) usageError(command, "one of --stack <name> or --source <${path:...}> is required");
+  const fromStack = stack.config.accessControlAttributes.find(({ key }) => key === RUN_AS_TAG_KEY)?.source;
+  if (stack.config.identitySource !== "scim" || !fromStack) {
+    usageError(command, `the stack's ${RUN_AS_TAG_KEY} source is not an identity-store path: pass --source`);
+  }
+  return fromStack;
+}
+
+async function auditUsers(identityStoreId: string, source: string, region?: string) {
+  const path = sourcePath(source);
+  const users = await listUsers(new IdentitystoreClient(clientConfig(region)), identityStoreId, path);
+  return classifyUsers(
+    users.map((user) => ({
+      userId: user.UserId ?? "",
+      userName: user.UserName ?? "",
+      value: attributeValue(user, path),
+    })),
+    path,
+  );
+}
+
+function renderUserReport(format: OutputFormat, rows: UserRow[]): string {
+  return renderReport(format, {
+    columns: USER_COLUMNS,
+    rows: rows.filter((row) => row.status !== "OK"),
+    summary: summarize(USER_STATUSES, rows),
+  });
+}
+
+export function registerAuditUsersCommand(audit: Command) {
+  const users = exitTwoOnUsageErrors(audit.command("users"))
+    .description(
+      `List identity-store users whose ${RUN_AS_TAG_KEY} source attribute is missing (they fall back to the ` +
+        "default user), not a valid Linux user name, or shared by two users",
+    )
+    .summary(`Users whose ${RUN_AS_TAG_KEY} attribute is missing, not a Linux user name, or shared`);
+  addStackOptions(users, `the ${RUN_AS_TAG_KEY} source and the Identity Center instance`).addOption(
+    new Option(
+      "--source <source>",
+      "attribute path to check, e.g. ${path:enterprise.employeeNumber}",
+    ).argParser(parseScimSource),
+  );
+  identityCenterOptions(users);
+  addOutputOptions(users)
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 every user has a valid, unique value; 1 some users do not; 2 the audit itself failed.",
+    )
+    .action(async (options: AuditUsersOptions, command: Command) => {
+      const stack = loadStack(command, options);
+      const source = runAsSource(command, options.source, stack);
+      const region = options.idcRegion ?? stack?.identityCenterRegion;
+      let rows: UserRow[];
+      try {
+        const identityStoreId =
+          options.identityStoreId ??
+          (
+            await resolveIdentityCenter(new SSOAdminClient(clientConfig(region)), {
+              instanceArn: options.instanceArn ?? stack?.config.identityCenterInstanceArn,
+            })
+          ).identityStoreId;
+        rows = await auditUsers(identityStoreId, source, region);
+      } catch (err) {
+        throw new Error(`audit users failed: ${describeError(err)}`);
+      }
+      process.stdout.write(renderUserReport(outputFormat(options), rows));
+      process.exitCode = rows.every((row) => row.status === "OK") ? 0 : 1;
+    });
+}

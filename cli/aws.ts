@@ -1,0 +1,118 @@
+// The AWS edge shared by every subcommand: client settings, the caller's identity, assuming a role in a
+// member account, and turning SDK errors into one readable line. Endpoint, region and credentials come from
+// the SDK's standard chain (AWS_ENDPOINT_URL, AWS_REGION, profiles), which is how tests reach the emulator.
+import * as http from "node:http";
+import * as https from "node:https";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { withBackoff, type BackoffPolicy } from "./concurrency";
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+// One keep-alive pool for every client: an audit creates a client per account × region, and without a shared
+// agent each would open its own connections. Never call destroy() on these clients: it would close the pool
+// for all of them (idle keep-alive sockets do not hold the process open).
+const agentOptions = { keepAlive: true, maxSockets: 256 };
+const sharedRequestHandler = {
+  httpAgent: new http.Agent(agentOptions),
+  httpsAgent: new https.Agent(agentOptions),
+  connectionTimeout: 5_000,
+  requestTimeout: 20_000,
+};
+
+/** Settings for every client: the SDK's standard retry strategy (throttling, 5xx, timeouts) with more attempts. */
+export function clientConfig(region?: string, credentials?: Credentials) {
+  return {
+    ...(region ? { region } : {}),
+    ...(credentials ? { credentials } : {}),
+    maxAttempts: 5,
+    retryMode: "standard" as const,
+    requestHandler: sharedRequestHandler,
+  };
+}
+
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const message = err.message.replace(/\s+/g, " ").trim();
+  return err.name && err.name !== "Error" ? `${err.name}: ${message}` : message;
+}
+
+const RETRYABLE_ERROR_NAMES = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException",
+  "RequestThrottled",
+  "ServiceUnavailable",
+  "InternalFailure",
+  "IDPCommunicationError",
+]);
+
+function isRetryableError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return RETRYABLE_ERROR_NAMES.has(err.name) || (status !== undefined && status >= 500);
+}
+
+export interface Caller {
+  accountId: string;
+  partition: string;
+  arn: string;
+}
+
+export async function whoAmI(sts: STSClient): Promise<Caller> {
+  const identity = await sts.send(new GetCallerIdentityCommand({}));
+  if (!identity.Account || !identity.Arn) throw new Error("GetCallerIdentity returned no account");
+  return { accountId: identity.Account, arn: identity.Arn, partition: identity.Arn.split(":")[1] };
+}
+
+export function roleArn(caller: Caller, accountId: string, roleName: string): string {
+  return `arn:${caller.partition}:iam::${accountId}:role/${roleName}`;
+}
+
+// STS throttles AssumeRole per calling account, shared with every other automation there; the SDK's own
+// retries give up within seconds, so a bulk audit backs off longer before calling an account an ERROR.
+const ASSUME_ROLE_BACKOFF: BackoffPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000 };
+
+async function assumeRole(
+  sts: STSClient,
+  arn: string,
+  backoff: BackoffPolicy = ASSUME_ROLE_BACKOFF,
+): Promise<Credentials> {
+  const response = await withBackoff(
+    () => sts.send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: "ssm-runas-readonly" })),
+    isRetryableError,
+    backoff,
+  );
+  const credentials = response.Credentials;
+  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
+    throw new Error("AssumeRole returned no credentials");
+  }
+  return {
+    accessKeyId: credentials.AccessKeyId,
+    secretAccessKey: credentials.SecretAccessKey,
+    sessionToken: credentials.SessionToken,
+    expiration: credentials.Expiration,
+  };
+}
+
+/** The caller's own account is read with the caller's credentials; every other account through `roleName`. */
+export async function credentialsFor(
+  sts: STSClient,
+  caller: Caller,
+  accountId: string,
+  roleName: string,
+  backoff?: BackoffPolicy,
+): Promise<Credentials | undefined> {
+  if (accountId === caller.accountId) return undefined;
+  const arn = roleArn(caller, accountId, roleName);
+  try {
+    return await assumeRole(sts, arn, backoff);
+  } catch (err) {
+    throw new Error(`AssumeRole ${arn}: ${describeError(err)}`);
+  }
+}

@@ -1,0 +1,21 @@
+// Which fallback user an account should have: the stack's default, or the override of its nearest OU.
+import type { StackConfig } from "../components/stackConfig";
+
+export interface UserExpectation {
+  defaultUser: string;
+  /** OU id → user, as `organizationalUnitOverrides` in the stack config. */
+  overrides: Record<string, string>;
+}
+
+export function expectationFromStack(config: StackConfig): UserExpectation {
+  return { defaultUser: config.runAsDefaultUser, overrides: config.organizationalUnitOverrides };
+}
+
+/** `ouPath` lists the account's ancestors from the root down; the nearest overridden OU wins. */
+export function expectedUserFor(expectation: UserExpectation, ouPath: readonly string[]): string {
+  for (let index = ouPath.length - 1; index >= 0; index--) {
+    const user = expectation.overrides[ouPath[index]];
+    if (user !== undefined) return user;
+  }
+  return expectation.defaultUser;
+}

@@ -1,0 +1,174 @@
+// Option parsing shared by the subcommands. A bad value stops the command with commander's one line naming
+// the option, the value and the rule, and exit code 2 (the command itself could not run).
+import { CommanderError, InvalidArgumentError, Option, type Command } from "commander";
+import { rawConfigFromPulumi } from "../components/pulumiConfig";
+import {
+  INSTANCE_ARN_PATTERN,
+  OU_ID_PATTERN,
+  REGION_PATTERN,
+  ROOT_ID_PATTERN,
+  parseStackConfig,
+  type StackConfig,
+} from "../components/stackConfig";
+import { readStackConfig, StackFileError } from "../synth/stackFiles";
+import { PROJECT_DIR } from "../synth/synth";
+import { linuxUserNameProblem } from "./linuxUser";
+import { OUTPUT_FORMATS, type OutputFormat } from "./report";
+
+const USAGE_EXIT_CODE = 2;
+
+/** Usage errors exit 2 like every failure of the command itself; help and version still exit 0. */
+export function exitTwoOnUsageErrors(command: Command): Command {
+  return command.showHelpAfterError(false).exitOverride((err) => {
+    throw err.exitCode === 0 ? err : new CommanderError(USAGE_EXIT_CODE, err.code, err.message);
+  });
+}
+
+/** Stops the command with one line on stderr and exit code 2. */
+export function usageError(command: Command, message: string): never {
+  command.error(`error: ${message}`, { exitCode: USAGE_EXIT_CODE });
+}
+
+function matching(pattern: RegExp, rule: string) {
+  return (value: string) => {
+    if (!pattern.test(value)) throw new InvalidArgumentError(rule);
+    return value;
+  };
+}
+
+/** For variadic options: each value is checked, then collected. */
+function each<T>(parse: (value: string) => T) {
+  return (value: string, previous: T[] | undefined) => [...(previous ?? []), parse(value)];
+}
+
+export const parseRegion = matching(REGION_PATTERN, "must be an AWS region name such as eu-west-1");
+export const parseAccountId = matching(/^\d{12}$/, "must be a 12-digit AWS account id");
+export const parseInstanceArn = matching(
+  INSTANCE_ARN_PATTERN,
+  "must match arn:aws:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}",
+);
+export const parseIdentityStoreId = matching(
+  /^d-[0-9a-z]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  "must be an identity store id such as d-1234567890",
+);
+export const parseRoleName = matching(
+  /^[\w+=,.@-]{1,64}$/,
+  "must be an IAM role name such as OrganizationAccountAccessRole",
+);
+const parseScopeId = (value: string) => {
+  if (!ROOT_ID_PATTERN.test(value) && !OU_ID_PATTERN.test(value)) {
+    throw new InvalidArgumentError("must be an organisation root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)");
+  }
+  return value;
+};
+export function parseLinuxUser(value: string): string {
+  const problem = linuxUserNameProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
+}
+export function parseConcurrency(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1 || number > 256) {
+    throw new InvalidArgumentError("must be a whole number from 1 to 256");
+  }
+  return number;
+}
+/** `${path:…}` only: the identity store holds the attributes an external IdP provisions with SCIM. */
+export function parseScimSource(value: string): string {
+  if (!/^\$\{path:[^}]+\}$/.test(value)) {
+    throw new InvalidArgumentError("must be an identity-store attribute path such as ${path:userName}");
+  }
+  return value;
+}
+
+export const regionsOption = () =>
+  new Option("--regions <region...>", "regions to read (default: the stack's regions)").argParser(
+    each(parseRegion),
+  );
+export const scopeOption = () =>
+  new Option(
+    "--ou <id...>",
+    "only accounts under these OUs or roots, including child OUs (default: the whole organisation)",
+  ).argParser(each(parseScopeId));
+/** --stack <name> and the --project-dir it is read from (as `synth` takes them). */
+export function addStackOptions(command: Command, what: string): Command {
+  return command
+    .addOption(new Option("--stack <name>", `read ${what} from Pulumi.<name>.yaml`))
+    .addOption(
+      new Option(
+        "--project-dir <dir>",
+        "folder holding Pulumi.yaml and Pulumi.<stack>.yaml (default: this project)",
+      ),
+    );
+}
+
+export function addOutputOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--format <format>", "output format")
+        .choices(OUTPUT_FORMATS)
+        .default("table" as OutputFormat),
+    )
+    .addOption(new Option("--json", "same as --format json").conflicts("format"));
+}
+
+export function outputFormat(options: { format: OutputFormat; json?: boolean }): OutputFormat {
+  return options.json ? "json" : options.format;
+}
+
+export interface Stack {
+  config: StackConfig;
+  /** `aws-native:region`: where the IAM Identity Center instance (and its ABAC singleton) lives. */
+  identityCenterRegion?: string;
+}
+
+export interface StackOptions {
+  stack?: string;
+  projectDir?: string;
+}
+
+/** Reads and validates Pulumi.<stack>.yaml when --stack is given; a bad file or value stops the command (exit 2). */
+export function loadStack(command: Command, { stack: name, projectDir }: StackOptions): Stack | undefined {
+  if (name === undefined) return undefined;
+  let flat: Record<string, string>;
+  try {
+    flat = readStackConfig(projectDir ?? PROJECT_DIR, name);
+  } catch (err) {
+    if (err instanceof StackFileError) usageError(command, `option '--stack ${name}': ${err.message}`);
+    throw err;
+  }
+  const parsed = parseStackConfig(rawConfigFromPulumi(flat));
+  if (!parsed.ok) {
+    usageError(command, `option '--stack ${name}': ${parsed.errors.join("; ")}`);
+  }
+  return { config: parsed.config, identityCenterRegion: flat["aws-native:region"] };
+}
+
+export interface IdentityCenterOptions {
+  instanceArn?: string;
+  identityStoreId?: string;
+  idcRegion?: string;
+}
+
+/** --instance-arn, --identity-store-id, --idc-region: where the IAM Identity Center instance is. */
+export function identityCenterOptions(command: Command, withIdentityStore = true): Command {
+  command.addOption(
+    new Option(
+      "--instance-arn <arn>",
+      "IAM Identity Center instance (default: the stack's, or the only one)",
+    ).argParser(parseInstanceArn),
+  );
+  if (withIdentityStore) {
+    command.addOption(
+      new Option("--identity-store-id <id>", "identity store (default: the instance's)").argParser(
+        parseIdentityStoreId,
+      ),
+    );
+  }
+  return command.addOption(
+    new Option(
+      "--idc-region <region>",
+      "region of the Identity Center instance (default: the stack's aws-native:region, else AWS_REGION)",
+    ).argParser(parseRegion),
+  );
+}

@@ -1,0 +1,90 @@
+// Reads the organisation's tree: the accounts under the given roots or OUs (recursively) with the OU path of
+// each, which is what per-OU fallback users are resolved against.
+import {
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListParentsCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
+
+export interface OrganizationAccount {
+  id: string;
+  name: string;
+  /** Ids of the root and OUs above the account, from the root down. */
+  ouPath: string[];
+  /** Suspended or closing accounts cannot be read. */
+  active: boolean;
+}
+
+const PAGE_SIZE = 20;
+
+async function* pages<Page extends { NextToken?: string }>(
+  fetch: (token?: string) => Promise<Page>,
+): AsyncGenerator<Page> {
+  let token: string | undefined;
+  do {
+    const page = await fetch(token);
+    yield page;
+    token = page.NextToken;
+  } while (token);
+}
+
+/** Ids above `childId` (an account or OU), from the root down. */
+export async function ancestorsOf(org: OrganizationsClient, childId: string): Promise<string[]> {
+  const path: string[] = [];
+  let current = childId;
+  for (;;) {
+    const { Parents } = await org.send(new ListParentsCommand({ ChildId: current }));
+    const parent = Parents?.[0];
+    if (!parent?.Id) return path;
+    path.unshift(parent.Id);
+    if (parent.Type === "ROOT") return path;
+    current = parent.Id;
+  }
+}
+
+/**
+ * Every account under `scope` (root or OU ids; default: the organisation's roots), each once, yielded page by
+ * page. The walk makes one call at a time (Organizations allows only a few per second); the audit reads the
+ * accounts already found meanwhile.
+ */
+export async function* accountsInScope(
+  org: OrganizationsClient,
+  scope?: readonly string[],
+): AsyncGenerator<OrganizationAccount> {
+  const starts =
+    scope && scope.length > 0
+      ? scope
+      : ((await org.send(new ListRootsCommand({}))).Roots ?? []).map((root) => root.Id!);
+  const visitedUnits = new Set(starts);
+  const seenAccounts = new Set<string>();
+
+  async function* under(parentId: string, path: string[]): AsyncGenerator<OrganizationAccount> {
+    const ouPath = [...path, parentId];
+    for await (const page of pages((NextToken) =>
+      org.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: PAGE_SIZE })),
+    )) {
+      for (const account of page.Accounts ?? []) {
+        if (!account.Id || seenAccounts.has(account.Id)) continue;
+        seenAccounts.add(account.Id);
+        const state = account.State ?? account.Status;
+        yield { id: account.Id, name: account.Name ?? "", ouPath, active: state === "ACTIVE" };
+      }
+    }
+    for await (const page of pages((NextToken) =>
+      org.send(
+        new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken, MaxResults: PAGE_SIZE }),
+      ),
+    )) {
+      for (const unit of page.OrganizationalUnits ?? []) {
+        // An OU given in --ou may also sit under another one given: it is read once, from the scope.
+        if (!unit.Id || visitedUnits.has(unit.Id)) continue;
+        visitedUnits.add(unit.Id);
+        yield* under(unit.Id, ouPath);
+      }
+    }
+  }
+
+  for (const id of starts) yield* under(id, id.startsWith("r-") ? [] : await ancestorsOf(org, id));
+}

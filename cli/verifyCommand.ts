@@ -1,0 +1,101 @@
+// `ssm-runas verify`: the whole chain for one engineer in one (non-production) account and region.
+import { Option, type Command } from "commander";
+import { RUN_AS_TAG_KEY } from "../components/stackConfig";
+import { DEFAULT_ROLE_NAME } from "./auditCommand";
+import { expectationFromStack, type UserExpectation } from "./expectedUser";
+import {
+  exitTwoOnUsageErrors,
+  identityCenterOptions,
+  loadStack,
+  parseAccountId,
+  parseLinuxUser,
+  parseRegion,
+  parseRoleName,
+  parseScimSource,
+  addStackOptions,
+  type StackOptions,
+  usageError,
+  type IdentityCenterOptions,
+} from "./options";
+import { formatStep, verify } from "./verify";
+
+interface VerifyOptions extends IdentityCenterOptions, StackOptions {
+  account: string;
+  region: string;
+  user: string;
+  role: string;
+  expectedUser?: string;
+  source?: string;
+}
+
+export function registerVerifyCommand(program: Command) {
+  const command = exitTwoOnUsageErrors(program.command("verify"))
+    .description(
+      "Check the chain end to end for one user in one account and region, a pass/fail line per step: ABAC maps " +
+        `${RUN_AS_TAG_KEY}; the user's attribute is a valid Linux user; the document has RunAs on with the ` +
+        "expected default; the SCP refuses a non-exempt role's write (probed with unchanged content, so " +
+        "nothing changes even where the SCP is missing)",
+    )
+    .summary("Check ABAC, the user's attribute, the document and the SCP for one user, account and region")
+    .addOption(
+      new Option("--account <id>", "member account to check").argParser(parseAccountId).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option("--region <region>", "region to check").argParser(parseRegion).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option("--user <name>", "the engineer's user name in the identity store").makeOptionMandatory(),
+    )
+    .addOption(
+      new Option("--role <name>", "non-exempt role to assume in the account (reads, and the write probe)")
+        .argParser(parseRoleName)
+        .default(DEFAULT_ROLE_NAME),
+    );
+  addStackOptions(command, "the expected user, the RunAs source, the instance and the SCP exemptions")
+    .addOption(
+      new Option(
+        "--expected-user <name>",
+        "the runAsDefaultUser the document should have (instead of --stack)",
+      )
+        .argParser(parseLinuxUser)
+        .conflicts("stack"),
+    )
+    .addOption(
+      new Option(
+        "--source <source>",
+        `the ${RUN_AS_TAG_KEY} source to expect, e.g. \${path:userName}`,
+      ).argParser(parseScimSource),
+    );
+  identityCenterOptions(command)
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 every step passed; 1 some step failed; 2 the command itself could not run (bad options).\n" +
+        "The probe is the only write: UpdateDocument with the document's own latest content.",
+    )
+    .action(async (options: VerifyOptions, cmd: Command) => {
+      const stack = loadStack(cmd, options);
+      let expectation: UserExpectation;
+      if (options.expectedUser) expectation = { defaultUser: options.expectedUser, overrides: {} };
+      else if (stack) expectation = expectationFromStack(stack.config);
+      else usageError(cmd, "one of --stack <name> or --expected-user <name> is required");
+      const stackSource = stack?.config.accessControlAttributes.find(
+        ({ key }) => key === RUN_AS_TAG_KEY,
+      )?.source;
+      const steps = await verify({
+        accountId: options.account,
+        region: options.region,
+        userName: options.user,
+        roleName: options.role,
+        identityCenter: {
+          instanceArn: options.instanceArn ?? stack?.config.identityCenterInstanceArn,
+          identityStoreId: options.identityStoreId,
+        },
+        identityCenterRegion: options.idcRegion ?? stack?.identityCenterRegion,
+        expectation,
+        source: options.source ?? stackSource,
+        exemptRolePatterns: stack?.config.scpExceptionPrincipalArns ?? [],
+      });
+      for (const step of steps) process.stdout.write(formatStep(step));
+      process.exitCode = steps.every((step) => step.ok) ? 0 : 1;
+    });
+}

@@ -1,0 +1,597 @@
+// The README's quick start, CI/CD notes, rollout runbook and troubleshooting table must keep working as the
+// code changes. Every command in them is extracted (```sh blocks, and inline `code` that starts with a command)
+// and checked by what can run here:
+//   npm run synth …        run for real (to a temporary folder), the files it promises must appear;
+//   npx ssm-runas audit …  run for real against the moto emulator, on an organisation seeded to match;
+//   npx ssm-runas …        every subcommand must be listed by its parent's --help, every option by its own;
+//   aws …                  the service, operation and options must exist in botocore's models (what the AWS
+//                          CLI is built from), since no AWS account is reachable;
+//   pulumi …               a known subcommand, an existing Pulumi.<stack>.yaml, an existing policy pack;
+//   anything else          must be on a short list of tools the test knowingly does not check.
+// A command that fits none of these fails the test, so a new one gets a check or a conscious exemption.
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { STACK_CONFIG_KEYS } from "../components/stackConfig";
+import { motoEnvironment, resetMoto, startMoto } from "./support/moto";
+import { enforceIamPolicies, seedOrganization, type SeededDocuments } from "./support/seedOrganization";
+
+const ROOT = path.resolve(__dirname, "..");
+const CLI = path.join(ROOT, "cli", "ssm-runas.js");
+const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+
+/** The sections whose commands are users' instructions. */
+const CHECKED_SECTIONS = ["Quick start", "CI/CD", "Rollout runbook", "Troubleshooting"];
+
+// Tools the README may use that cannot be checked here (they act on an instance, a browser or a git checkout).
+const UNCHECKED_TOOLS = new Set(["getent", "base64", "git", "cd", "whoami"]);
+
+const PULUMI_COMMANDS: Record<string, string[] | null> = {
+  login: null,
+  whoami: null,
+  preview: null,
+  up: null,
+  destroy: null,
+  refresh: null,
+  import: null,
+  cancel: null,
+  stack: ["init", "select", "ls", "output", "rm"],
+  state: ["delete", "unprotect"],
+  policy: ["publish", "enable", "validate-config", "ls"],
+  config: ["set", "get"],
+};
+// Flags the README may mention on their own (`pulumi --policy-pack-config`): preview and up take them.
+const PULUMI_FLAGS = new Set(["--stack", "--policy-pack", "--policy-pack-config", "--refresh", "--diff"]);
+
+// --- extraction ------------------------------------------------------------------------------------------
+
+/** `## Title` → its text up to the next `## ` heading (subsections included). */
+function readmeSections(markdown: string): Map<string, string> {
+  const result = new Map<string, string>();
+  const parts = markdown.split(/^## /m).slice(1);
+  for (const part of parts) {
+    const newline = part.indexOf("\n");
+    result.set(part.slice(0, newline).trim(), part.slice(newline + 1));
+  }
+  return result;
+}
+
+const FENCE = /^( *)```(\w*)\n([\s\S]*?)^\1```/gm;
+const SHELL_LANGUAGES = new Set(["sh", "bash", "shell", "console"]);
+const COMMAND_START = /^(npx |npm |ssm-runas |aws |pulumi )/;
+
+/** One command per line of each shell block (continuations joined, comments and prompts dropped, `&&` split). */
+function blockCommands(body: string): string[] {
+  const commands: string[] = [];
+  for (const match of body.matchAll(FENCE)) {
+    if (!SHELL_LANGUAGES.has(match[2])) continue;
+    const joined = match[3].replace(/\\\n\s*/g, " ");
+    for (const raw of joined.split("\n")) {
+      const line = raw
+        .replace(/^\s*\$ /, "")
+        .replace(/(^|\s+)#\s.*$/, "")
+        .trim();
+      if (!line) continue;
+      commands.push(...line.split(/\s+&&\s+/).map((part) => part.trim()));
+    }
+  }
+  return commands;
+}
+
+/** Inline `code` outside fenced blocks that reads as a command. */
+function inlineCommands(body: string): string[] {
+  const prose = body.replace(FENCE, "");
+  return [...prose.matchAll(/`([^`\n]+)`/g)]
+    .map((m) => m[1].trim())
+    .filter((code) => COMMAND_START.test(code));
+}
+
+/** Shell-style words: whitespace-separated, quotes grouping and removed. */
+function shellWords(command: string): string[] {
+  const words: string[] = [];
+  for (const match of command.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
+    words.push(match[1] ?? match[2] ?? match[3]);
+  }
+  return words;
+}
+
+const isPlaceholder = (word: string) => /[<>…]/.test(word);
+
+// --- ssm-runas: subcommands and options from --help ------------------------------------------------------
+
+const helpCache = new Map<string, string>();
+
+function cliHelp(commandPath: string[]): string {
+  const key = commandPath.join(" ");
+  let text = helpCache.get(key);
+  if (text === undefined) {
+    const run = spawnSync(process.execPath, [CLI, ...commandPath, "--help"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    if (run.status !== 0) throw new Error(`ssm-runas ${key} --help exited ${run.status}: ${run.stderr}`);
+    text = run.stdout;
+    helpCache.set(key, text);
+  }
+  return text;
+}
+
+/** The subcommand names a --help text lists under "Commands:". */
+function helpCommands(help: string): string[] {
+  const section = /^Commands:\n([\s\S]*?)(?:\n\n|(?![\s\S]))/m.exec(help)?.[1] ?? "";
+  return section
+    .split("\n")
+    .map((line) => /^ {2}([a-z][\w-]*)/.exec(line)?.[1])
+    .filter((name): name is string => Boolean(name));
+}
+
+function helpHasOption(help: string, option: string): boolean {
+  const escaped = option.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[\\s,])${escaped}(?=$|[\\s,<[=])`, "m").test(help);
+}
+
+/** `ssm-runas a b --x 1 --y` → the subcommand path and the options used. */
+function splitCliWords(words: string[]): { commandPath: string[]; options: string[]; values: string[] } {
+  const firstOption = words.findIndex((w) => w.startsWith("-"));
+  const commandPath = firstOption === -1 ? words : words.slice(0, firstOption);
+  const rest = firstOption === -1 ? [] : words.slice(firstOption);
+  return {
+    commandPath,
+    options: rest.filter((w) => w.startsWith("-")).map((w) => w.split("=")[0]),
+    values: rest,
+  };
+}
+
+function optionValue(words: string[], ...names: string[]): string | undefined {
+  const at = words.findIndex((w) => names.includes(w));
+  return at >= 0 ? words[at + 1] : undefined;
+}
+
+function checkStackFile(stack: string | undefined, problems: string[], command: string) {
+  if (stack === undefined || isPlaceholder(stack)) return;
+  const shortName = stack.split("/").pop() ?? stack;
+  if (!fs.existsSync(path.join(ROOT, `Pulumi.${shortName}.yaml`))) {
+    problems.push(`${command}: there is no Pulumi.${shortName}.yaml`);
+  }
+}
+
+function checkSsmRunas(words: string[], command: string): string[] {
+  const problems: string[] = [];
+  const { commandPath, options, values } = splitCliWords(words);
+  for (let depth = 0; depth < commandPath.length; depth += 1) {
+    const listed = helpCommands(cliHelp(commandPath.slice(0, depth)));
+    if (!listed.includes(commandPath[depth])) {
+      problems.push(`${command}: \`${commandPath.slice(0, depth + 1).join(" ")}\` is not a subcommand`);
+      return problems;
+    }
+  }
+  if (commandPath.length === 0) problems.push(`${command}: no subcommand`);
+  const help = cliHelp(commandPath);
+  for (const option of options) {
+    if (!helpHasOption(help, option))
+      problems.push(`${command}: ${option} is not an option of this subcommand`);
+  }
+  checkStackFile(optionValue(values, "--stack"), problems, command);
+  return problems;
+}
+
+// --- npm, pulumi, aws ------------------------------------------------------------------------------------
+
+const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+  scripts: Record<string, string>;
+};
+
+function checkNpm(words: string[], command: string): string[] {
+  const [, verb, script] = words;
+  if (verb === "ci" || verb === "install") return [];
+  if (verb === "test") return packageJson.scripts.test ? [] : [`${command}: no "test" script`];
+  if (verb === "run")
+    return packageJson.scripts[script] ? [] : [`${command}: no "${script}" script in package.json`];
+  return [`${command}: npm ${verb} is not a command the test knows`];
+}
+
+function checkPulumi(words: string[], command: string): string[] {
+  const problems: string[] = [];
+  const [, verb, sub] = words;
+  if (verb?.startsWith("-")) {
+    return PULUMI_FLAGS.has(verb) ? [] : [`${command}: ${verb} is not a flag the test knows`];
+  }
+  if (!(verb in PULUMI_COMMANDS)) return [`${command}: pulumi ${verb} is not a command the test knows`];
+  const subs = PULUMI_COMMANDS[verb];
+  if (subs && !subs.includes(sub))
+    problems.push(`${command}: pulumi ${verb} ${sub} is not a command the test knows`);
+  if (verb === "stack" && (sub === "init" || sub === "select")) {
+    const named = words[3] && !words[3].startsWith("-") ? words[3] : undefined;
+    checkStackFile(named, problems, command);
+  }
+  checkStackFile(optionValue(words, "--stack", "-s"), problems, command);
+  const pack = optionValue(words, "--policy-pack");
+  if (pack !== undefined && !fs.existsSync(path.join(ROOT, pack, "PulumiPolicy.yaml"))) {
+    problems.push(`${command}: ${pack}/PulumiPolicy.yaml does not exist`);
+  }
+  return problems;
+}
+
+// botocore holds the service models the AWS CLI is generated from: service, operation (kebab-case) and its
+// input members (--kebab-case), plus the CLI's global and pagination options and its few hand-written commands.
+const BOTOCORE_CHECK = String.raw`
+import json, sys
+import botocore.session
+from botocore import xform_name
+session = botocore.session.get_session()
+services = set(session.get_available_services())
+renamed = {"s3api": "s3", "configservice": "config"}
+custom = {("sso", "login"), ("sso", "logout"), ("logs", "tail")}
+global_options = {"region", "query", "output", "profile", "endpoint-url", "no-cli-pager", "debug",
+                  "no-paginate", "cli-input-json", "cli-read-timeout", "cli-connect-timeout", "color"}
+results = []
+for words in json.load(sys.stdin):
+    problems = []
+    if len(words) < 3:
+        results.append(["needs a service and an operation"])
+        continue
+    service, operation = words[1], words[2]
+    if (service, operation) in custom:
+        results.append([])
+        continue
+    name = renamed.get(service, service)
+    if name not in services:
+        results.append(["no AWS service " + service])
+        continue
+    model = session.get_service_model(name)
+    operations = {xform_name(op, "-"): op for op in model.operation_names}
+    if operation not in operations:
+        results.append(["no operation " + service + " " + operation])
+        continue
+    shape = model.operation_model(operations[operation]).input_shape
+    members = {xform_name(m, "-") for m in (shape.members if shape is not None else {})}
+    try:
+        paginated = session.get_paginator_model(name).get_paginator(operations[operation]) is not None
+    except Exception:
+        paginated = False
+    allowed = members | global_options | ({"max-items", "starting-token", "page-size"} if paginated else set())
+    for word in words[3:]:
+        if word.startswith("--"):
+            option = word[2:].split("=")[0]
+            if option not in allowed and not (option.startswith("no-") and option[3:] in members):
+                problems.append("--" + option + " is not an option of " + service + " " + operation)
+    results.append(problems)
+print(json.dumps(results))
+`;
+
+function checkAws(commands: { words: string[]; command: string }[]): string[] {
+  if (commands.length === 0) return [];
+  const run = spawnSync("python3", ["-c", BOTOCORE_CHECK], {
+    input: JSON.stringify(commands.map((c) => c.words)),
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  if (run.status !== 0) throw new Error(`botocore check failed: ${run.stderr}`);
+  const results = JSON.parse(run.stdout) as string[][];
+  return results.flatMap((problems, i) => problems.map((p) => `${commands[i].command}: ${p}`));
+}
+
+// --- classification ----------------------------------------------------------------------------------------
+
+type Kind = "npm" | "ssm-runas" | "aws" | "pulumi" | "unchecked" | "unknown";
+
+/** The words of a command with `npx` removed, and what kind of command it is. */
+function classify(command: string): { kind: Kind; words: string[] } {
+  let words = shellWords(command);
+  if (words[0] === "npx") words = words.slice(1);
+  const tool = words[0];
+  if (tool === "ssm-runas") return { kind: "ssm-runas", words: words.slice(1) };
+  if (tool === "npm" || tool === "aws" || tool === "pulumi") return { kind: tool, words };
+  if (UNCHECKED_TOOLS.has(tool)) return { kind: "unchecked", words };
+  return { kind: "unknown", words };
+}
+
+/** Every problem with a list of README commands (empty when they all check out). */
+function checkCommands(commands: string[]): string[] {
+  const problems: string[] = [];
+  const aws: { words: string[]; command: string }[] = [];
+  for (const command of commands) {
+    const { kind, words } = classify(command);
+    if (kind === "ssm-runas") problems.push(...checkSsmRunas(words, command));
+    else if (kind === "npm") problems.push(...checkNpm(words, command));
+    else if (kind === "pulumi") problems.push(...checkPulumi(words, command));
+    else if (kind === "aws") aws.push({ words, command });
+    else if (kind === "unknown") problems.push(`${command}: not a command this test knows how to check`);
+  }
+  return [...problems, ...checkAws(aws)];
+}
+
+// --- what is run for real ----------------------------------------------------------------------------------
+
+/** Commands of the checked sections; `inline` ones are mentions in prose, checked but never run. */
+function readmeCommands(): { section: string; command: string; inline: boolean }[] {
+  const sections = readmeSections(README);
+  return CHECKED_SECTIONS.flatMap((section) => {
+    const body = sections.get(section) ?? "";
+    return [
+      ...blockCommands(body).map((command) => ({ section, command, inline: false })),
+      ...inlineCommands(body).map((command) => ({ section, command, inline: true })),
+    ];
+  });
+}
+
+/** The instructions (shell blocks) that can run here as written: no placeholders. */
+const runnableCommands = () =>
+  unique(
+    readmeCommands()
+      .filter((c) => !c.inline)
+      .map((c) => c.command),
+  ).filter((command) => !shellWords(command).some(isPlaceholder));
+
+const unique = <T>(items: T[]) => [...new Set(items)];
+
+function runScript(script: string, args: string[]) {
+  const [program, ...scriptArgs] = shellWords(packageJson.scripts[script]);
+  expect(program, `the ${script} script runs node`).to.equal("node");
+  return spawnSync(process.execPath, [...scriptArgs, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+}
+
+/** `npm run synth -- --stack dev [--out x]` → the synth script's argv, writing to `out` instead. */
+function synthArguments(words: string[], out: string): string[] {
+  const separator = words.indexOf("--");
+  const args = separator >= 0 ? words.slice(separator + 1) : [];
+  const outAt = args.indexOf("--out");
+  if (outAt >= 0) args.splice(outAt, 2);
+  return [...args, "--out", out];
+}
+
+// The example stacks' OU and root ids, so a README command naming them runs against the seeded organisation.
+function exampleIds(): string[] {
+  const text = ["dev", "prod"]
+    .map((s) => fs.readFileSync(path.join(ROOT, `Pulumi.${s}.yaml`), "utf8"))
+    .join("\n");
+  return unique(text.match(/\b(ou-[a-z0-9]+-[a-z0-9]+|r-[a-z0-9]+)\b/g) ?? []);
+}
+
+const PROD = parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")) as {
+  config: Record<string, unknown>;
+};
+
+// --- tests -------------------------------------------------------------------------------------------------
+
+describe("README", () => {
+  const sections = readmeSections(README);
+  const headings = [...sections.keys()];
+
+  it("has CI/CD, the rollout runbook and troubleshooting, before Development", () => {
+    const at = (title: string) => headings.indexOf(title);
+    for (const title of ["CI/CD", "Rollout runbook", "Troubleshooting"]) {
+      expect(at(title), title).to.be.within(0, at("Development") - 1);
+    }
+    expect(at("Rollout runbook")).to.be.lessThan(at("Troubleshooting"));
+  });
+
+  it("runbook: the five stages in order, each with its rollback, and LZA coexistence", () => {
+    const runbook = sections.get("Rollout runbook") ?? "";
+    const stages = [...runbook.matchAll(/^### (\d)\. (.+)$/gm)].map((m) => [Number(m[1]), m[2]] as const);
+    expect(stages.map(([n]) => n)).to.deep.equal([1, 2, 3, 4, 5]);
+    expect(stages.map(([, title]) => title).join(" | ")).to.match(/Entra.*ABAC.*StackSet.*SCP.*Production/);
+    const bodies = runbook.split(/^### /m).slice(1);
+    for (const body of bodies.slice(0, 5)) expect(body, body.split("\n")[0]).to.match(/Rollback/);
+    expect(runbook).to.match(/^### LZA coexistence$/m);
+    for (const anchor of [
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+      "${path:enterprise.employeeNumber}",
+      "importExistingAbac",
+      "npx ssm-runas abac describe",
+      "npx ssm-runas audit",
+      "npx ssm-runas verify",
+      "runAsEnabled: false",
+    ]) {
+      expect(runbook, anchor).to.include(anchor);
+    }
+  });
+
+  it("runbook: names config keys that exist", () => {
+    // camelCase words in code that are not stack config keys, each for a reason.
+    const notConfig = new Set([
+      "employeeId", // Entra ID user attribute
+      "extensionAttribute1", // Entra ID user attribute
+      "runAsEnabled", // a field of the RunShell document
+      "requiredExceptionPrincipals", // a policy pack setting
+      "policyPacks", // pulumi/actions inputs
+      "policyPackConfigs",
+      "secretsprovider", // lines `pulumi stack init` adds to Pulumi.<stack>.yaml
+      "encryptionsalt",
+    ]);
+    const text = ["CI/CD", "Rollout runbook", "Troubleshooting"].map((s) => sections.get(s) ?? "").join("\n");
+    const words = unique([...text.matchAll(/`([a-z]+[A-Z][A-Za-z0-9]*)`/g)].map((m) => m[1]));
+    expect(words.length).to.be.greaterThan(5);
+    for (const word of words) {
+      if (notConfig.has(word)) continue;
+      expect(STACK_CONFIG_KEYS as string[], `\`${word}\``).to.include(word);
+    }
+  });
+
+  it("troubleshooting: a row per known symptom, each with cause, a command that confirms it, and a fix", () => {
+    const rows = (sections.get("Troubleshooting") ?? "")
+      .split("\n")
+      .filter((line) => line.startsWith("| ") && !/^\| (symptom|---)/.test(line))
+      .map((line) => line.slice(2, -2).split(" | "));
+    const symptoms = [
+      /ssm-user/,
+      /sign-in.*rejected/i,
+      /ConflictException/,
+      /DocumentAlreadyExists/,
+      /StackSet instance failed/,
+    ];
+    for (const symptom of symptoms) {
+      const row = rows.find(([first]) => symptom.test(first));
+      expect(row, String(symptom)).to.not.equal(undefined);
+      expect(row, String(symptom)).to.have.length(4);
+      for (const cell of row ?? []) expect(cell.trim()).to.not.equal("");
+      expect(inlineCommands(row?.[2] ?? ""), `${symptom}: a command in "confirm"`).to.not.deep.equal([]);
+    }
+  });
+
+  it("CI/CD: documents exactly the variables and secrets the workflows read", () => {
+    const workflowsDir = path.join(ROOT, ".github", "workflows");
+    const workflowText = fs
+      .readdirSync(workflowsDir)
+      .map((f) => fs.readFileSync(path.join(workflowsDir, f), "utf8"))
+      .join("\n");
+    const used = unique(
+      [...workflowText.matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]),
+    );
+    const documented = unique(
+      [
+        ...(sections.get("CI/CD") ?? "").matchAll(/^\| `([A-Z][A-Z0-9_]+)`(?:, `([A-Z][A-Z0-9_]+)`)?/gm),
+      ].flatMap((m) => [m[1], m[2]].filter((name): name is string => Boolean(name))),
+    );
+    expect(used.length).to.be.greaterThan(5);
+    expect(documented).to.have.members(used);
+  });
+
+  describe("commands", () => {
+    it("are found in every checked section", () => {
+      const found = readmeCommands();
+      for (const section of ["Quick start", "Rollout runbook", "Troubleshooting"]) {
+        expect(
+          found.filter((c) => c.section === section),
+          section,
+        ).to.not.deep.equal([]);
+      }
+    });
+
+    it("name subcommands, options, scripts, stacks and AWS operations that exist", () => {
+      const commands = unique(readmeCommands().map((c) => c.command));
+      expect(checkCommands(commands)).to.deep.equal([]);
+    }).timeout(180_000);
+
+    it("the checker refuses what does not exist (so a pass means something)", () => {
+      expect(
+        checkCommands([
+          "npx ssm-runas audti --stack prod",
+          "npx ssm-runas audit --stak prod",
+          "npx ssm-runas abac describe --stack nosuchstack",
+          "npm run sytnh -- --stack dev",
+          "aws ssm get-documnet --name x",
+          "aws ssm get-document --nmae x",
+          "pulumi preview --stack dev --policy-pack nowhere",
+          "terraform apply",
+        ]),
+      ).to.have.length(8);
+      expect(
+        checkCommands(["npx ssm-runas audit users --stack prod --json", "aws ssm get-document --name x"]),
+      ).to.deep.equal([]);
+    }).timeout(180_000);
+
+    it("npm run synth: each one runs and writes what the README promises", () => {
+      const synths = runnableCommands().filter((c) => /^npm run synth\b/.test(c));
+      const stacks = synths.map((c) => optionValue(shellWords(c), "--stack"));
+      expect(stacks).to.include.members(["dev", "prod"]);
+      for (const command of synths) {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-readme-"));
+        try {
+          const run = runScript("synth", synthArguments(shellWords(command), out));
+          expect(run.status, `${command}\n${run.stderr}`).to.equal(0);
+          for (const file of [
+            "abac.json",
+            "scp.json",
+            "runshell-stackset.template.json",
+            "policy-report.json",
+          ]) {
+            expect(fs.existsSync(path.join(out, file)), `${command}: ${file}`).to.equal(true);
+          }
+        } finally {
+          fs.rmSync(out, { recursive: true, force: true });
+        }
+      }
+    }).timeout(300_000);
+
+    describe("npx ssm-runas audit, against the emulator", () => {
+      const audits = () =>
+        runnableCommands()
+          .map((command) => ({ command, ...classify(command) }))
+          .filter(({ kind, words }) => kind === "ssm-runas" && words[0] === "audit" && words[1] !== "users");
+
+      const regions = PROD.config["ssm-runas-sync:regions"] as string[];
+      const user = PROD.config["ssm-runas-sync:runAsDefaultUser"] as string;
+      const documents = (override: SeededDocuments = {}): SeededDocuments => ({
+        ...Object.fromEntries(
+          regions.map((region) => [region, { runAsEnabled: true, runAsDefaultUser: user }]),
+        ),
+        ...override,
+      });
+
+      /** Seeds an organisation whose OUs stand for the example stacks' ids; returns README id → seeded id. */
+      async function seed(override: SeededDocuments = {}) {
+        const { endpoint } = await startMoto();
+        await resetMoto();
+        await enforceIamPolicies(endpoint, false); // whatever an earlier test left switched on
+        const ids = exampleIds();
+        const ous = ids.filter((id) => id.startsWith("ou-"));
+        const seeded = await seedOrganization(endpoint, {
+          ous: ous.map((_, i) => ({ name: `ou${i}` })),
+          management: documents(),
+          accounts: [
+            ...ous.map((_, i) => ({ name: `member${i}`, ou: `ou${i}`, documents: documents(override) })),
+            { name: "outside-any-ou", documents: documents(override) },
+          ],
+        });
+        const map = new Map<string, string>(ous.map((id, i) => [id, seeded.ouIds[`ou${i}`]]));
+        for (const id of ids.filter((i) => i.startsWith("r-"))) map.set(id, seeded.rootId);
+        return map;
+      }
+
+      async function runAudit(words: string[], ids: Map<string, string>) {
+        const args = words.map((w) => ids.get(w) ?? w);
+        const unmapped = args.filter(
+          (w) => /^(ou-|r-)/.test(w) && !ids.has(w) && ![...ids.values()].includes(w),
+        );
+        expect(unmapped, "ids the example stacks do not define").to.deep.equal([]);
+        const env = { ...process.env, ...motoEnvironment(await startMoto()) };
+        return spawnSync(process.execPath, [CLI, ...args], {
+          cwd: ROOT,
+          env,
+          encoding: "utf8",
+          timeout: 120_000,
+        });
+      }
+
+      it("every audit in the runbook reports a compliant organisation as COMPLIANT (exit 0)", async () => {
+        const commands = audits();
+        expect(commands.length, "runnable audits in the README").to.be.greaterThanOrEqual(2);
+        const ids = await seed();
+        for (const { command, words } of commands) {
+          const run = await runAudit(words, ids);
+          expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).to.equal(0);
+          expect(run.stdout).to.match(/COMPLIANT/);
+        }
+      }).timeout(300_000);
+
+      it("…and shows LZA's rewrite (runAsEnabled: false, runAsDefaultUser: '') as RUNAS_DISABLED (exit 1)", async () => {
+        const lzaRegion = regions[0];
+        const ids = await seed({ [lzaRegion]: { runAsEnabled: false, runAsDefaultUser: "" } });
+        for (const { command, words } of audits()) {
+          const run = await runAudit(words, ids);
+          expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).to.equal(1);
+          expect(run.stdout).to.match(new RegExp(`${lzaRegion}\\s+RUNAS_DISABLED`));
+        }
+      }).timeout(300_000);
+    });
+
+    it("npx ssm-runas resolves to this package's own bin", () => {
+      const run = spawnSync("npx", ["--no", "--", "ssm-runas", "--help"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(run.status, run.stderr).to.equal(0);
+      expect(run.stdout).to.match(/^Usage: ssm-runas/m);
+    });
+  });
+});

@@ -1,7 +1,10 @@
 // The Pulumi program: validate the whole stack config first, then declare the components.
 import * as pulumi from "@pulumi/pulumi";
 import { AbacConfiguration } from "./components/abacConfiguration";
+import { refuseOverlappingTargets } from "./components/deploymentTargets";
 import { rawConfigFromPulumi } from "./components/pulumiConfig";
+import { RunShellGuardrail } from "./components/runShellGuardrail";
+import { RunShellStackSet } from "./components/runShellStackSet";
 import { parseStackConfig, type StackConfig } from "./components/stackConfig";
 
 /** Reads and validates the stack's config; a bad value stops the program before anything is declared. */
@@ -21,13 +24,35 @@ export function declareStack(config: StackConfig) {
     attributes: config.accessControlAttributes,
     importExisting: config.importExistingAbac,
   });
+  const runShell = new RunShellStackSet("runshell", {
+    defaultUser: config.runAsDefaultUser,
+    deploymentTargets: config.deploymentTargets,
+    organizationalUnitOverrides: config.organizationalUnitOverrides,
+    regions: config.regions,
+    callAs: config.stackSetCallAs,
+    onDelete: config.onDelete,
+    operationPreferences: config.stackSetOperationPreferences,
+    includeManagementAccount: config.includeManagementAccount,
+  });
+  const guardrail = new RunShellGuardrail("runshell-guardrail", {
+    targets: config.scpTargets,
+    exceptionPrincipalArns: config.scpExceptionPrincipalArns,
+  });
   return {
     abacInstanceArn: abac.instanceArn,
     abacAttributeKeys: abac.attributeKeys,
     abacRunAsSource: abac.runAsSource,
+    runShellStackSetName: runShell.stackSetName,
+    runShellStackSetId: runShell.stackSetId,
+    runShellManagementStackIds: runShell.managementStackIds,
+    scpPolicyId: guardrail.policyId,
+    scpPolicyArn: guardrail.policyArn,
   };
 }
 
-export function runProgram() {
-  return declareStack(loadStackConfig());
+/** Validates the config, then checks the targets against the organisation, then declares: nothing on failure. */
+export async function runProgram() {
+  const config = loadStackConfig();
+  await refuseOverlappingTargets(config);
+  return declareStack(config);
 }

@@ -20,6 +20,8 @@ export const RECONCILE_DAILY_RULE_NAME = `${WRITER_NAME_PREFIX}-reconcile-daily`
 export const WRITER_LOG_GROUP_NAME = `/aws/lambda/${WRITER_FUNCTION_NAME}`;
 
 export const RUNSHELL_STACKSET_NAME = `${WRITER_NAME_PREFIX}-runshell`;
+/** The plain stack that carries the same template into the management account, which StackSets never reach. */
+export const RUNSHELL_MANAGEMENT_STACK_NAME = `${WRITER_NAME_PREFIX}-runshell`;
 
 /** aws:PrincipalArn pattern of the writer role, as the SCP exempts it. */
 export const WRITER_ROLE_ARN_PATTERN = `arn:aws:iam::*:role${WRITER_ROLE_PATH}${WRITER_ROLE_NAME_PREFIX}*`;

@@ -73,6 +73,39 @@ const uniqueList = <T extends z.ZodType<string>>(item: T, what: string) =>
       });
     });
 
+/** How fast the StackSet rolls out: regions in parallel, half of a region's accounts at once, 5% may fail. */
+export const DEFAULT_STACKSET_OPERATION_PREFERENCES = {
+  regionConcurrencyType: "PARALLEL",
+  maxConcurrentPercentage: 50,
+  failureTolerancePercentage: 5,
+  concurrencyMode: "SOFT_FAILURE_TOLERANCE",
+} as const;
+
+const percentage = (min: number) =>
+  z
+    .number()
+    .int(`must be a whole percentage ${min}-100`)
+    .min(min, `must be a whole percentage ${min}-100`)
+    .max(100, `must be a whole percentage ${min}-100`);
+
+const stackSetOperationPreferences = z.strictObject({
+  regionConcurrencyType: z
+    .enum(["PARALLEL", "SEQUENTIAL"], "must be PARALLEL or SEQUENTIAL")
+    .default(DEFAULT_STACKSET_OPERATION_PREFERENCES.regionConcurrencyType),
+  maxConcurrentPercentage: percentage(1).default(
+    DEFAULT_STACKSET_OPERATION_PREFERENCES.maxConcurrentPercentage,
+  ),
+  failureTolerancePercentage: percentage(0).default(
+    DEFAULT_STACKSET_OPERATION_PREFERENCES.failureTolerancePercentage,
+  ),
+  concurrencyMode: z
+    .enum(
+      ["SOFT_FAILURE_TOLERANCE", "STRICT_FAILURE_TOLERANCE"],
+      "must be SOFT_FAILURE_TOLERANCE or STRICT_FAILURE_TOLERANCE",
+    )
+    .default(DEFAULT_STACKSET_OPERATION_PREFERENCES.concurrencyMode),
+});
+
 const accessControlAttribute = z.strictObject({
   key: z
     .string()
@@ -121,6 +154,9 @@ export const stackConfigSchema = z
     stackSetCallAs: z.enum(["SELF", "DELEGATED_ADMIN"], "must be SELF or DELEGATED_ADMIN").default("SELF"),
     includeManagementAccount: z.boolean().default(false),
     onDelete: z.enum(["retain", "restore"], "must be retain or restore").default("retain"),
+    stackSetOperationPreferences: stackSetOperationPreferences.default({
+      ...DEFAULT_STACKSET_OPERATION_PREFERENCES,
+    }),
   })
   .superRefine((config, ctx) => {
     const sourcePattern = config.identitySource === "scim" ? SCIM_SOURCE_PATTERN : AD_SOURCE_PATTERN;
@@ -188,6 +224,36 @@ export const stackConfigSchema = z
           message: "OU is also in deploymentTargets: override targets must not overlap the default targets",
         });
       }
+    }
+    // A root holds every OU, so anything beside it overlaps it; nested OUs are checked against the organisation.
+    const root = config.deploymentTargets.find((target) => ROOT_ID_PATTERN.test(target));
+    if (root !== undefined) {
+      for (const ou of Object.keys(config.organizationalUnitOverrides)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["organizationalUnitOverrides", ou],
+          input: ou,
+          message: `deploymentTargets holds the root ${root}, which holds every OU: target the root's OUs except this one instead (README: per-OU default users)`,
+        });
+      }
+      config.deploymentTargets.forEach((target, index) => {
+        if (target === root) return;
+        ctx.addIssue({
+          code: "custom",
+          path: ["deploymentTargets", index],
+          input: target,
+          message: `lies under the root ${root}, also listed: the same accounts would get two stack instances`,
+        });
+      });
+    }
+    if (config.includeManagementAccount && config.stackSetCallAs === "DELEGATED_ADMIN") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["includeManagementAccount"],
+        input: true,
+        message:
+          "needs stackSetCallAs SELF: the management-account stacks deploy with the program's own credentials, which with DELEGATED_ADMIN belong to a member account",
+      });
     }
   });
 

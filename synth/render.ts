@@ -1,4 +1,5 @@
 // Pure renderers: from the resources the program declared to the files a reviewer reads.
+import { renderLzaExport, runShellStackSetInputs } from "./lzaExport";
 import type { DeclaredResource } from "./mockRuntime";
 
 export interface RenderedFile {
@@ -34,6 +35,30 @@ export function renderAbac(resources: DeclaredResource[]): RenderedFile {
   };
 }
 
+export const SCP_RESOURCE_TYPE = "aws:organizations/policy:Policy";
+
+/** `scp.json`: the Policy's `content` input untouched (minified, no trailing newline), as Organizations stores it. */
+export function renderScp(resources: DeclaredResource[]): RenderedFile {
+  const scps = resources.filter(
+    (r) => r.type === SCP_RESOURCE_TYPE && r.inputs.type === "SERVICE_CONTROL_POLICY",
+  );
+  if (scps.length !== 1) throw new Error(`expected exactly one service control policy, found ${scps.length}`);
+  return { file: "scp.json", content: String(scps[0].inputs.content) };
+}
+
+/** `runshell-stackset.template.json`: the StackSet's template body as deployed, inline writer code included. */
+export function renderRunShellTemplate(resources: DeclaredResource[]): RenderedFile {
+  return {
+    file: "runshell-stackset.template.json",
+    content: `${runShellStackSetInputs(resources).templateBody}\n`,
+  };
+}
+
 export function renderAll(resources: DeclaredResource[]): RenderedFile[] {
-  return [renderAbac(resources)];
+  return [
+    renderAbac(resources),
+    renderScp(resources),
+    renderRunShellTemplate(resources),
+    ...renderLzaExport(resources),
+  ];
 }

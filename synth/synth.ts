@@ -2,17 +2,33 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { DESCENDANT_OUS_INVOKE } from "../components/deploymentTargets";
 import { runProgram } from "../program";
 import { runOnMocks } from "./mockRuntime";
+import {
+  formatViolation,
+  mandatoryViolations,
+  PolicyConfigError,
+  readPolicyPackConfig,
+  renderPolicyReport,
+  runPolicyPack,
+  type PolicyPackConfig,
+  type PolicyReport,
+} from "./policyReport";
 import { renderAll, type RenderedFile } from "./render";
-import { readStackConfig, StackFileError } from "./stackFiles";
+import { readProjectFile, readStackConfig, StackFileError } from "./stackFiles";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+// Offline the organisation is unknown: no OU has descendants, so only overlaps the config itself shows are refused.
+const OFFLINE_INVOKES = { [DESCENDANT_OUS_INVOKE]: () => ({ childrens: [] }) };
 
 export interface SynthOptions {
   stack: string;
   out?: string;
   projectDir?: string;
+  /** A `--policy-pack-config` JSON file for the policy pack (policy name → level or config). */
+  policyPackConfig?: string;
 }
 
 export interface SynthResult {
@@ -21,6 +37,8 @@ export interface SynthResult {
   files: RenderedFile[];
   /** Reasons for failure, one line each, for stderr. */
   errors: string[];
+  /** What the policy pack found (also written as policy-report.json); absent when the program did not run. */
+  policyReport?: PolicyReport;
 }
 
 function writeAtomically(file: string, content: string) {
@@ -34,18 +52,31 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   const outDir = path.resolve(options.out ?? path.join("out", options.stack));
   const fail = (errors: string[]): SynthResult => ({ ok: false, outDir, files: [], errors });
   let config: Record<string, string>;
+  let project: string;
+  let policyConfig: PolicyPackConfig = {};
   try {
     config = readStackConfig(projectDir, options.stack);
+    project = readProjectFile(projectDir).name;
+    if (options.policyPackConfig) policyConfig = readPolicyPackConfig(options.policyPackConfig);
   } catch (err) {
-    if (err instanceof StackFileError) return fail([err.message]);
+    if (err instanceof StackFileError || err instanceof PolicyConfigError) return fail([err.message]);
     throw err;
   }
   let files: RenderedFile[];
+  let policyReport: PolicyReport;
   try {
-    const run = await runOnMocks(runProgram, { stack: options.stack, config });
+    const run = await runOnMocks(runProgram, { stack: options.stack, config, invokes: OFFLINE_INVOKES });
     files = renderAll(run.resources);
+    // The policy pack, as `pulumi preview --policy-pack policypack` would run it over the same resources.
+    policyReport = await runPolicyPack(run.resources, {
+      project,
+      stack: options.stack,
+      config: policyConfig,
+    });
+    files.push(renderPolicyReport(policyReport));
   } catch (err) {
-    if (err instanceof pulumi.RunError) return fail(err.message.split("\n"));
+    if (err instanceof pulumi.RunError || err instanceof PolicyConfigError)
+      return fail(err.message.split("\n"));
     throw err;
   }
   // Everything is rendered before anything is written: a failure leaves the output folder as it was.
@@ -55,5 +86,7 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     writeAtomically(target, content);
   }
-  return { ok: true, outDir, files, errors: [] };
+  // A mandatory violation fails synth, after writing: policy-report.json is what the reviewer reads then.
+  const blocking = mandatoryViolations(policyReport).map(formatViolation);
+  return { ok: blocking.length === 0, outDir, files, errors: blocking, policyReport };
 }

@@ -38,6 +38,7 @@ const BAD_VALUES: Record<string, unknown> = {
   stackSetCallAs: "ORG",
   includeManagementAccount: "yes",
   onDelete: "destroy",
+  stackSetOperationPreferences: { maxConcurrentPercentage: 0 },
 };
 
 describe("synth", () => {

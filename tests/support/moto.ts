@@ -49,6 +49,8 @@ export function startMoto(): Promise<MotoServer> {
       stdio: ["ignore", "ignore", "pipe"],
       env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: "false" },
     });
+    // moto logs every request to stderr: unread, the pipe fills (64 KiB, ~800 requests) and the server stalls.
+    child.stderr?.resume();
     const info = { endpoint: `http://127.0.0.1:${port}`, port };
     server = { process: child, info };
     await waitUntilUp(info.endpoint, child, 30_000);

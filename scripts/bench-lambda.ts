@@ -3,7 +3,7 @@
 import { INLINE_CODE_LIMIT, writerInlineCode } from "../lambda/bundle";
 import { motoEnvironment, resetMoto, startMoto, stopMoto } from "../tests/support/moto";
 import { lzaResetDocument, overwrite, scheduledEvent, ssmAt } from "../tests/support/runShellFixtures";
-import { startSsmProxy, type SsmProxy } from "../tests/support/ssmProxy";
+import { startAwsProxy, type AwsProxy } from "../tests/support/awsProxy";
 import { invokeWriter, setEnvironment } from "../tests/support/writerInvocation";
 
 const INLINE_CODE_TARGET = 3500;
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
 
   const moto = await startMoto();
   const ssm = ssmAt(moto.endpoint);
-  const proxy = await startSsmProxy(moto.endpoint);
+  const proxy = await startAwsProxy(moto.endpoint);
   setEnvironment({
     ...motoEnvironment(moto),
     AWS_ENDPOINT_URL: proxy.endpoint,
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function report(scenarios: [string, (run: number) => Promise<void>][], proxy: SsmProxy): Promise<void> {
+async function report(scenarios: [string, (run: number) => Promise<void>][], proxy: AwsProxy): Promise<void> {
   console.log(
     "scenario                            calls  SSM operations                                            median ms",
   );
@@ -51,12 +51,12 @@ async function report(scenarios: [string, (run: number) => Promise<void>][], pro
     let calls: string[] = [];
     for (let run = 0; run < RUNS; run++) {
       await setUp(run);
-      proxy.calls = [];
+      proxy.requests = [];
       const started = performance.now();
       const { error } = await invokeWriter(scheduledEvent());
       timings.push(performance.now() - started);
       if (error) throw error;
-      calls = proxy.calls;
+      calls = proxy.operations();
     }
     const median = timings.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
     console.log(

@@ -15,7 +15,7 @@ import {
   overwrite,
   ssmAt,
 } from "./support/runShellFixtures";
-import { startSsmProxy, type SsmProxy } from "./support/ssmProxy";
+import { attemptNumber, startAwsProxy, type AwsProxy } from "./support/awsProxy";
 import { invokeWriter, setEnvironment } from "./support/writerInvocation";
 import { RESPONSE_RESERVE_MS } from "../lambda/cfnResponse";
 
@@ -23,14 +23,14 @@ const PROPERTIES = { RunAsEnabled: "true", RunAsDefaultUser: "ec2-user", OnDelet
 
 describe("RunShell writer faults (bundled)", () => {
   let ssm: SSM;
-  let proxy: SsmProxy;
+  let proxy: AwsProxy;
   let responses: ResponseUrlServer;
   let restoreEnvironment: () => void;
 
   before(async () => {
     const moto = await startMoto();
     ssm = ssmAt(moto.endpoint);
-    proxy = await startSsmProxy(moto.endpoint);
+    proxy = await startAwsProxy(moto.endpoint);
     responses = await startResponseUrlServer();
     restoreEnvironment = setEnvironment({ ...motoEnvironment(moto), AWS_ENDPOINT_URL: proxy.endpoint });
   });
@@ -43,8 +43,7 @@ describe("RunShell writer faults (bundled)", () => {
   beforeEach(async () => {
     await resetMoto();
     await ssm.createDocument({ Name, Content: JSON.stringify(CONSOLE_DOCUMENT), DocumentType: "Session" });
-    proxy.calls = [];
-    proxy.attempts = [];
+    proxy.requests = [];
     proxy.intercept = undefined;
     responses.reset();
   });
@@ -54,21 +53,21 @@ describe("RunShell writer faults (bundled)", () => {
   }
 
   it("rides out throttling with the SDK's retries and succeeds", async () => {
-    proxy.intercept = (operation, attempt) =>
-      operation === "UpdateDocument" && attempt === 1
+    proxy.intercept = (request) =>
+      request.operation === "UpdateDocument" && attemptNumber(request) === 1
         ? { status: 400, code: "ThrottlingException" }
         : undefined;
 
     const { error } = await invokeWriter(create());
 
     expect(error).to.equal(undefined);
-    expect(proxy.calls).to.deep.equal([
+    expect(proxy.operations()).to.deep.equal([
       "GetDocument",
       "UpdateDocument",
       "UpdateDocument",
       "UpdateDocumentDefaultVersion",
     ]);
-    expect(proxy.attempts[2]).to.match(/^attempt=2; max=5$/);
+    expect(proxy.requests[2].attempt).to.match(/^attempt=2; max=5$/);
     expect(responses.received.map((response) => response.body.Status)).to.deep.equal(["SUCCESS"]);
     expect((await inspect(ssm)).content.inputs).to.include({
       runAsEnabled: true,
@@ -78,7 +77,7 @@ describe("RunShell writer faults (bundled)", () => {
 
   it("re-reads and writes again when another writer got in between, keeping that writer's settings", async () => {
     let raced = false;
-    proxy.intercept = async (operation) => {
+    proxy.intercept = async ({ operation }) => {
       if (operation !== "UpdateDocument" || raced) return;
       raced = true;
       await overwrite(ssm, lzaResetDocument("raced-bucket")); // lands between the writer's read and its write
@@ -88,7 +87,7 @@ describe("RunShell writer faults (bundled)", () => {
 
     expect(error).to.equal(undefined);
     expect(logs.map((line) => line.action)).to.deep.equal(["conflict", "updated", "respond"]);
-    expect(proxy.calls).to.deep.equal([
+    expect(proxy.operations()).to.deep.equal([
       "GetDocument",
       "UpdateDocument",
       "GetDocument",
@@ -105,7 +104,7 @@ describe("RunShell writer faults (bundled)", () => {
   });
 
   it("answers FAILED with the AWS error when a write is denied", async () => {
-    proxy.intercept = (operation) =>
+    proxy.intercept = ({ operation }) =>
       operation === "UpdateDocument" ? { status: 400, code: "AccessDeniedException" } : undefined;
 
     await invokeWriter(create());

@@ -1,18 +1,33 @@
-// A small HTTP proxy on 127.0.0.1 in front of the emulator: it records which AWS operation each request is
-// (to prove a command made only read calls) and can add a fixed latency to every request (for the benchmark).
+// A small HTTP proxy on 127.0.0.1 in front of the emulator. It records which AWS operation each request is
+// (to prove a command made only read calls, or to count a writer's calls), can add a fixed latency to every
+// request (for the benchmarks), and can step in before a request is forwarded: to answer with a fault the
+// emulator cannot produce (throttling, access denied), or to let another writer act first (a race).
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface RecordedRequest {
   service: string;
   operation: string;
+  /** The SDK's `amz-sdk-request` header, e.g. "attempt=2; max=5"; empty for other clients. */
+  attempt: string;
 }
+
+export interface Fault {
+  status: number;
+  code: string;
+}
+
+/** Called before each request is forwarded; a Fault is answered instead of forwarding. */
+export type Interceptor = (request: RecordedRequest) => Promise<Fault | void> | Fault | void;
 
 export interface AwsProxy {
   endpoint: string;
   requests: RecordedRequest[];
   /** Added before each request is forwarded; may be changed between runs. */
   delayMs: number;
+  intercept?: Interceptor;
+  /** The operations recorded so far, in the order they arrived, retries included. */
+  operations(): string[];
   close(): Promise<void>;
 }
 
@@ -26,55 +41,61 @@ function recognize(headers: http.IncomingHttpHeaders, body: Buffer): RecordedReq
     (typeof target === "string" ? target.split(".").pop() : undefined) ??
     new URLSearchParams(body.toString()).get("Action") ??
     "unknown";
-  return { service, operation };
+  return { service, operation, attempt: String(headers["amz-sdk-request"] ?? "") };
+}
+
+/** The attempt number of a recorded request (1 for the first try, or when the client does not say). */
+export function attemptNumber(request: RecordedRequest): number {
+  return Number(/attempt=(\d+)/.exec(request.attempt)?.[1] ?? 1);
 }
 
 export async function startAwsProxy(target: string, options: { delayMs?: number } = {}): Promise<AwsProxy> {
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const requests: RecordedRequest[] = [];
-  let delayMs = options.delayMs ?? 0;
+  const forward = (request: http.IncomingMessage, body: Buffer, response: http.ServerResponse) => {
+    // The Host header goes through unchanged: moto checks signatures over it when IAM enforcement is on.
+    const upstreamRequest = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+        agent,
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    upstreamRequest.on("error", (err) => response.writeHead(502).end(String(err)));
+    upstreamRequest.end(body);
+  };
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const body = Buffer.concat(chunks);
-      requests.push(recognize(request.headers, body));
-      setTimeout(() => {
-        // The Host header goes through unchanged: moto checks signatures over it when IAM enforcement is on.
-        const forward = http.request(
-          {
-            host: upstream.hostname,
-            port: upstream.port,
-            method: request.method,
-            path: request.url,
-            headers: request.headers,
-            agent,
-          },
-          (answer) => {
-            response.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(response);
-          },
-        );
-        forward.on("error", (err) => {
-          response.writeHead(502);
-          response.end(String(err));
-        });
-        forward.end(body);
-      }, delayMs);
+      const recorded = recognize(request.headers, body);
+      proxy.requests.push(recorded);
+      setTimeout(async () => {
+        try {
+          const fault = await proxy.intercept?.(recorded);
+          if (!fault) return forward(request, body, response);
+          response.writeHead(fault.status, { "content-type": "application/x-amz-json-1.1" });
+          response.end(JSON.stringify({ __type: fault.code, message: `injected ${fault.code}` }));
+        } catch (err) {
+          response.writeHead(502).end(String(err));
+        }
+      }, proxy.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    requests,
-    get delayMs() {
-      return delayMs;
-    },
-    set delayMs(value: number) {
-      delayMs = value;
-    },
+  const proxy: AwsProxy = {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: [],
+    delayMs: options.delayMs ?? 0,
+    operations: () => proxy.requests.map(({ operation }) => operation),
     close: () =>
       new Promise<void>((resolve) => {
         agent.destroy();
@@ -82,4 +103,5 @@ export async function startAwsProxy(target: string, options: { delayMs?: number 
         server.close(() => resolve());
       }),
   };
+  return proxy;
 }

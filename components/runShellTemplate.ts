@@ -58,6 +58,7 @@ export type CloudFormationTemplate = {
     string,
     {
       Type: string;
+      DependsOn?: string;
       DeletionPolicy?: string;
       UpdateReplacePolicy?: string;
       Properties: Record<string, unknown>;
@@ -85,6 +86,9 @@ export function templateParameters(
 function reconcileRule(name: string, description: string, trigger: Record<string, unknown>) {
   return {
     Type: "AWS::Events::Rule",
+    // Deleted before the custom resource: otherwise the delete's own restore write could trigger a
+    // reconcile that turns RunAs back on.
+    DependsOn: "RunShellDocument",
     Properties: {
       Name: name,
       Description: description,

@@ -220,6 +220,10 @@ describe("RunShell template", () => {
           SourceArn: { "Fn::GetAtt": [ruleId, "Arn"] },
         });
       });
+
+      it(`${ruleId} goes before the custom resource on delete, so a restore is not reconciled away`, () => {
+        expect(template.Resources[ruleId].DependsOn).to.equal("RunShellDocument");
+      });
     }
   });
 

@@ -37,6 +37,7 @@ export function declareStack(config: StackConfig) {
   const guardrail = new RunShellGuardrail("runshell-guardrail", {
     targets: config.scpTargets,
     exceptionPrincipalArns: config.scpExceptionPrincipalArns,
+    stackSetExecutionRoleArnPattern: config.stackSetExecutionRoleArnPattern,
   });
   return {
     abacInstanceArn: abac.instanceArn,

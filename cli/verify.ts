@@ -33,6 +33,8 @@ export interface VerifyInput {
   source?: string;
   /** Role ARN patterns the SCP exempts besides the writer's and the StackSet's own. */
   exemptRolePatterns: string[];
+  /** The stack's StackSet execution role pattern; without a stack, the service-managed `stacksets-exec-*`. */
+  stackSetExecutionRoleArnPattern?: string;
 }
 
 export interface StepResult {
@@ -57,8 +59,12 @@ function globToRegExp(pattern: string): RegExp {
 }
 
 /** The SCP exemption pattern `arn` falls under, if any: probing with such a role proves nothing. */
-export function exemptionMatching(arn: string, extraPatterns: readonly string[]): string | undefined {
-  return [WRITER_ROLE_ARN_PATTERN, STACKSET_EXECUTION_ROLE_ARN_PATTERN, ...extraPatterns].find((pattern) =>
+export function exemptionMatching(
+  arn: string,
+  extraPatterns: readonly string[],
+  stackSetExecutionRoleArnPattern = STACKSET_EXECUTION_ROLE_ARN_PATTERN,
+): string | undefined {
+  return [WRITER_ROLE_ARN_PATTERN, stackSetExecutionRoleArnPattern, ...extraPatterns].find((pattern) =>
     globToRegExp(pattern).test(arn),
   );
 }
@@ -224,6 +230,7 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
   const exemption = exemptionMatching(
     roleArn(caller, input.accountId, input.roleName),
     input.exemptRolePatterns,
+    input.stackSetExecutionRoleArnPattern,
   );
   if (!credentials) {
     steps.push(

@@ -94,6 +94,7 @@ export function registerVerifyCommand(program: Command) {
         expectation,
         source: options.source ?? stackSource,
         exemptRolePatterns: stack?.config.scpExceptionPrincipalArns ?? [],
+        stackSetExecutionRoleArnPattern: stack?.config.stackSetExecutionRoleArnPattern,
       });
       for (const step of steps) process.stdout.write(formatStep(step));
       process.exitCode = steps.every((step) => step.ok) ? 0 : 1;

@@ -9,6 +9,8 @@ export interface RunShellGuardrailArgs {
   targets: string[];
   /** Principals besides the writer and the StackSet role that may write the document (LZA's roles). */
   exceptionPrincipalArns: string[];
+  /** The role the StackSet's stacks run as, the only principal that manages the writer. */
+  stackSetExecutionRoleArnPattern: string;
 }
 
 /** The SCP that keeps SSM-SessionManagerRunShell and its writer as deployed, attached to every target. */
@@ -18,7 +20,10 @@ export class RunShellGuardrail extends pulumi.ComponentResource {
 
   constructor(name: string, args: RunShellGuardrailArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ssm-runas-sync:index:RunShellGuardrail", name, {}, opts);
-    const content = renderScpDocument({ exceptionPrincipalArns: args.exceptionPrincipalArns });
+    const content = renderScpDocument({
+      exceptionPrincipalArns: args.exceptionPrincipalArns,
+      stackSetExecutionRoleArnPattern: args.stackSetExecutionRoleArnPattern,
+    });
     // Refused at preview: AWS would only refuse it half-way through an update.
     const tooLong = scpSizeError(content, args.exceptionPrincipalArns.length);
     if (tooLong) throw new pulumi.RunError(`RunShellGuardrail ${name}: ${tooLong}`);

@@ -5,7 +5,6 @@ import {
   RECONCILE_DAILY_RULE_NAME,
   RECONCILE_ON_CHANGE_RULE_NAME,
   RUN_SHELL_DOCUMENT_NAME,
-  STACKSET_EXECUTION_ROLE_ARN_PATTERN,
   WRITER_FUNCTION_NAME,
   WRITER_ROLE_ARN_PATTERN,
   WRITER_ROLE_NAME_PREFIX,
@@ -53,7 +52,9 @@ const DOCUMENT_WRITE_ACTIONS = [
  * Every write IAM defines on a role but the service-linked ones (AWS names those, under /aws-service-role/):
  * create, delete, trust policy, inline and managed policies, boundary, settings and tags; PassRole (handing the
  * role to another function or service is using it) and AssumeRole (becoming it). Lambda assumes the writer
- * role and StackSets' service-linked role assumes `stacksets-exec-*`: neither is subject to an SCP.
+ * role and StackSets' service-linked role assumes `stacksets-exec-*`: neither is subject to an SCP. A
+ * self-managed StackSet's administration role (LZA's) assumes its execution role from the management
+ * account, which SCPs never restrict either.
  */
 const ROLE_WRITE_ACTIONS = [
   "iam:CreateRole",
@@ -130,6 +131,12 @@ const RULE_WRITE_ACTIONS = [
 export interface ScpOptions {
   /** Further principals that may write the document (LZA's roles); never exempt from the writer statements. */
   exceptionPrincipalArns: readonly string[];
+  /**
+   * The role the StackSet's stacks run as (stack config `stackSetExecutionRoleArnPattern`): the only principal
+   * that manages the writer. `stacksets-exec-*` for service-managed StackSets; LZA's self-managed ones run as
+   * `AWSCloudFormationStackSetExecutionRole` or the entry's `executionRoleName`.
+   */
+  stackSetExecutionRoleArnPattern: string;
 }
 
 interface DenyStatement {
@@ -162,7 +169,10 @@ function denyUnlessPrincipal(
 }
 
 /** The policy as an object. Who is exempt where is the point of the whole guardrail; see README. */
-export function scpPolicy({ exceptionPrincipalArns }: ScpOptions): ScpPolicy {
+export function scpPolicy({
+  exceptionPrincipalArns,
+  stackSetExecutionRoleArnPattern,
+}: ScpOptions): ScpPolicy {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -171,16 +181,16 @@ export function scpPolicy({ exceptionPrincipalArns }: ScpOptions): ScpPolicy {
         "RunShellDocument",
         DOCUMENT_WRITE_ACTIONS,
         [RUN_SHELL_DOCUMENT_ARN],
-        [WRITER_ROLE_ARN_PATTERN, STACKSET_EXECUTION_ROLE_ARN_PATTERN, ...exceptionPrincipalArns],
+        [WRITER_ROLE_ARN_PATTERN, stackSetExecutionRoleArnPattern, ...exceptionPrincipalArns],
       ),
       // Only the StackSet manages the writer. Not the writer itself (a compromised function must not rewrite
       // its own trust policy) and not LZA. The StackSet role's own name is protected as well: anyone who could
-      // create a `stacksets-exec-*` role would be exempt from everything here.
+      // create or change a role matching it would be exempt from everything here.
       denyUnlessPrincipal(
         "WriterRole",
         ROLE_WRITE_ACTIONS,
-        [...WRITER_ROLE_RESOURCE_PATTERNS, STACKSET_EXECUTION_ROLE_ARN_PATTERN],
-        [STACKSET_EXECUTION_ROLE_ARN_PATTERN],
+        [...WRITER_ROLE_RESOURCE_PATTERNS, stackSetExecutionRoleArnPattern],
+        [stackSetExecutionRoleArnPattern],
       ),
       // CloudFormation invokes the custom resource as the StackSet role; EventBridge invokes through the
       // function's resource policy as a service principal, which SCPs never restrict.
@@ -188,7 +198,7 @@ export function scpPolicy({ exceptionPrincipalArns }: ScpOptions): ScpPolicy {
         "WriterFunctionAndRules",
         [...FUNCTION_WRITE_ACTIONS, ...RULE_WRITE_ACTIONS],
         [...WRITER_FUNCTION_RESOURCE_PATTERNS, ...RECONCILE_RULE_RESOURCE_PATTERNS],
-        [STACKSET_EXECUTION_ROLE_ARN_PATTERN],
+        [stackSetExecutionRoleArnPattern],
       ),
     ],
   };

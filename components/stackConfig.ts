@@ -1,6 +1,7 @@
 // The stack-config contract (DESIGN.md "Stack config"): every key is parsed and validated here, before any
 // resource is declared. Pure: it takes raw values and returns either the typed config or one line per error.
 import { z } from "zod";
+import { STACKSET_EXECUTION_ROLE_ARN_PATTERN } from "./names";
 
 export const CONFIG_NAMESPACE = "ssm-runas-sync";
 export const RUN_AS_TAG_KEY = "SSMSessionRunAs";
@@ -57,6 +58,15 @@ const rootOrOuId = z
   .refine(
     (id) => ROOT_ID_PATTERN.test(id) || OU_ID_PATTERN.test(id),
     "must be an organisation root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)",
+  );
+
+// An aws:PrincipalArn pattern the SCP exempts: a role pattern, never one that exempts every role.
+const exemptRoleArnPattern = z
+  .string()
+  .regex(ROLE_ARN_PATTERN, "must be an IAM role ARN pattern such as arn:aws:iam::*:role/AWSAccelerator-*")
+  .refine(
+    (arn) => !/:role\/[*?/]*$/.test(arn),
+    "exempts every role: name a role prefix such as arn:aws:iam::*:role/AWSAccelerator-*",
   );
 
 const region = z.string().regex(REGION_PATTERN, "must be an AWS region name such as eu-west-1");
@@ -137,20 +147,9 @@ export const stackConfigSchema = z
     deploymentTargets: uniqueList(rootOrOuId, "target"),
     regions: uniqueList(region, "region"),
     scpTargets: uniqueList(rootOrOuId, "target"),
-    scpExceptionPrincipalArns: z
-      .array(
-        z
-          .string()
-          .regex(
-            ROLE_ARN_PATTERN,
-            "must be an IAM role ARN pattern such as arn:aws:iam::*:role/AWSAccelerator-*",
-          )
-          .refine(
-            (arn) => !/:role\/[*?/]*$/.test(arn),
-            "exempts every role: name a role prefix such as arn:aws:iam::*:role/AWSAccelerator-*",
-          ),
-      )
-      .default([]),
+    scpExceptionPrincipalArns: z.array(exemptRoleArnPattern).default([]),
+    // Self-managed StackSets (LZA's) run as their own execution role, which must manage the writer instead.
+    stackSetExecutionRoleArnPattern: exemptRoleArnPattern.default(STACKSET_EXECUTION_ROLE_ARN_PATTERN),
     stackSetCallAs: z.enum(["SELF", "DELEGATED_ADMIN"], "must be SELF or DELEGATED_ADMIN").default("SELF"),
     includeManagementAccount: z.boolean().default(false),
     onDelete: z.enum(["retain", "restore"], "must be retain or restore").default("retain"),

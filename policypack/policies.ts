@@ -202,16 +202,26 @@ export const scpDeniesDocumentWrites: ResourceValidationPolicy = {
 
 export interface ExceptionPrincipalsConfig {
   requiredExceptionPrincipals?: string[];
+  stackSetExecutionRoleArnPattern?: string;
 }
 
 export const scpExceptionPrincipals: ResourceValidationPolicy = {
   name: "ssm-runas-scp-exception-principals",
   description:
-    "Every Deny of the RunShell document's writes exempts the writer role, the StackSet execution role and " +
-    "each requiredExceptionPrincipals pattern (default: the LZA roles), and no pattern that exempts everyone.",
+    "Every Deny of the RunShell document's writes exempts the writer role, the StackSet execution role " +
+    "(stackSetExecutionRoleArnPattern) and each requiredExceptionPrincipals pattern (default: the LZA roles), " +
+    "and no pattern that exempts everyone.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
+      stackSetExecutionRoleArnPattern: {
+        type: "string",
+        default: STACKSET_EXECUTION_ROLE_ARN_PATTERN,
+        description:
+          "aws:PrincipalArn pattern of the role the RunShell StackSet's stacks run as, as the stack config key " +
+          "of the same name sets it. A StackSet deployed through Landing Zone Accelerator runs as " +
+          "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole (or its executionRoleName).",
+      },
       requiredExceptionPrincipals: {
         type: "array",
         items: { type: "string" },
@@ -223,11 +233,11 @@ export const scpExceptionPrincipals: ResourceValidationPolicy = {
     },
   },
   validateResource: onRunShellScp((statements, args, reportViolation) => {
-    const configured = args.getConfig<ExceptionPrincipalsConfig>().requiredExceptionPrincipals;
+    const config = args.getConfig<ExceptionPrincipalsConfig>();
     const required = [
       WRITER_ROLE_ARN_PATTERN,
-      STACKSET_EXECUTION_ROLE_ARN_PATTERN,
-      ...(configured ?? LZA_EXCEPTION_PRINCIPALS),
+      config.stackSetExecutionRoleArnPattern ?? STACKSET_EXECUTION_ROLE_ARN_PATTERN,
+      ...(config.requiredExceptionPrincipals ?? LZA_EXCEPTION_PRINCIPALS),
     ];
     documentDenies(statements).forEach((statement) => {
       const index = statements.indexOf(statement);

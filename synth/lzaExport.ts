@@ -96,8 +96,10 @@ export function renderLzaExport(resources: DeclaredResource[]): RenderedFile[] {
     "2. Merge the entry below into customizations.cloudFormationStackSets of its customizations-config.yaml.",
     "LZA deploys StackSets self-managed, on its pipeline runs; its operationPreferences have no concurrencyMode,",
     "so CloudFormation's strict mode applies: at most failure tolerance + 1 accounts per region at once.",
-    "Its stacks run as LZA's StackSet execution role, which this project's SCP does not let manage the writer",
-    "(README: Landing Zone Accelerator).",
+    "Its stacks run as LZA's StackSet execution role (AWSCloudFormationStackSetExecutionRole unless the entry",
+    "names executionRoleName), which the SCP lets manage the writer only once the stack config names it:",
+    "set stackSetExecutionRoleArnPattern to e.g. arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole,",
+    "and the policy pack's stackSetExecutionRoleArnPattern to the same (README: Landing Zone Accelerator).",
     ...(overrides.length === 0
       ? []
       : [

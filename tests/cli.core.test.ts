@@ -376,5 +376,11 @@ describe("cli core: SCP probe verdict", () => {
     expect(exemptionMatching(arn("stacksets-exec-0123"), [])).to.equal(
       "arn:aws:iam::*:role/stacksets-exec-*",
     );
+    // A stack whose StackSet runs as LZA's execution role exempts that role instead.
+    const lzaExecutionRole = "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole";
+    expect(exemptionMatching(arn("AWSCloudFormationStackSetExecutionRole"), [], lzaExecutionRole)).to.equal(
+      lzaExecutionRole,
+    );
+    expect(exemptionMatching(arn("stacksets-exec-0123"), [], lzaExecutionRole)).to.equal(undefined);
   });
 });

@@ -45,12 +45,18 @@ describe("policy pack config, as --policy-pack-config takes it", () => {
   it("fills in the schema's defaults and keeps the policy's own level", () => {
     expect(resolvePolicyConfig(scpExceptionPrincipals)).to.deep.equal({
       enforcementLevel: "mandatory",
-      properties: { requiredExceptionPrincipals: LZA },
+      properties: {
+        stackSetExecutionRoleArnPattern: "arn:aws:iam::*:role/stacksets-exec-*",
+        requiredExceptionPrincipals: LZA,
+      },
     });
   });
 
   it("takes properties and levels per policy, a bare level, and `all`", () => {
-    const custom = { requiredExceptionPrincipals: ["arn:aws:iam::*:role/pipeline-*"] };
+    const custom = {
+      stackSetExecutionRoleArnPattern: "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole",
+      requiredExceptionPrincipals: ["arn:aws:iam::*:role/pipeline-*"],
+    };
     expect(
       resolvePolicyConfig(scpExceptionPrincipals, { "ssm-runas-scp-exception-principals": custom }),
     ).to.deep.equal({ enforcementLevel: "mandatory", properties: custom });

@@ -7,7 +7,7 @@ import {
   scpSize,
 } from "../policypack/policies";
 import type { DeclaredResource } from "../synth/mockRuntime";
-import { resolvePolicyConfig } from "../synth/policyReport";
+import { resolvePolicyConfig, runPolicyPack } from "../synth/policyReport";
 import { EXAMPLE_STACKS, exampleRawConfig } from "./support/exampleStacks";
 import {
   declared,
@@ -23,6 +23,7 @@ const POLICY = "aws:organizations/policy:Policy";
 const DOCUMENT_ARN = "arn:aws:ssm:*:*:document/SSM-SessionManagerRunShell";
 const WRITER_ROLE = "arn:aws:iam::*:role/ssm-runas-sync/ssm-runas-sync-writer-*";
 const STACKSET_ROLE = "arn:aws:iam::*:role/stacksets-exec-*";
+const LZA_EXECUTION_ROLE = "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole";
 const LZA = ["arn:aws:iam::*:role/AWSAccelerator-*", "arn:aws:iam::*:role/cdk-accel-*"];
 const EVERYONE = ["*", "arn:aws:iam::*:role/*", "arn:aws:iam::*:*", "arn:aws:iam::*:role/*/*"];
 
@@ -164,9 +165,12 @@ describe("policy ssm-runas-scp-denies-document-writes", () => {
 });
 
 describe("policy ssm-runas-scp-exception-principals", () => {
-  it("defaults requiredExceptionPrincipals to the LZA patterns of the example stacks", () => {
+  it("defaults requiredExceptionPrincipals to the LZA patterns of the example stacks, the role to stacksets-exec-*", () => {
     const { properties } = resolvePolicyConfig(scpExceptionPrincipals);
-    expect(properties).to.deep.equal({ requiredExceptionPrincipals: LZA });
+    expect(properties).to.deep.equal({
+      stackSetExecutionRoleArnPattern: STACKSET_ROLE,
+      requiredExceptionPrincipals: LZA,
+    });
     for (const stack of EXAMPLE_STACKS) {
       expect(exampleRawConfig(stack).scpExceptionPrincipalArns).to.include.members(LZA);
     }
@@ -195,6 +199,36 @@ describe("policy ssm-runas-scp-exception-principals", () => {
     const scp = await programScpWith({ scpExceptionPrincipalArns: [] });
     const config = { "ssm-runas-scp-exception-principals": { requiredExceptionPrincipals: [] } };
     expect(await validateResource(scpExceptionPrincipals, scp, config)).to.deep.equal({ messages: [] });
+  });
+
+  it("takes the StackSet execution role from the pack's config: an LZA-deployed StackSet's SCP", async () => {
+    const scp = await programScpWith({ stackSetExecutionRoleArnPattern: LZA_EXECUTION_ROLE });
+    const config = {
+      "ssm-runas-scp-exception-principals": { stackSetExecutionRoleArnPattern: LZA_EXECUTION_ROLE },
+    };
+    expect(await validateResource(scpExceptionPrincipals, scp, config)).to.deep.equal({ messages: [] });
+    // With the default config the pack still wants stacksets-exec-*, and says which policy refuses the SCP.
+    const { messages } = await validateResource(scpExceptionPrincipals, scp);
+    expect(messages).to.have.length(1);
+    expect(messages[0]).to.include(`without exempting ${STACKSET_ROLE} (aws:PrincipalArn)`);
+  });
+
+  it("runs the whole pack clean over an LZA-deployed stack only when the pack's config names its role", async () => {
+    const resources = await programResourcesFor({
+      ...exampleRawConfig("dev"),
+      stackSetExecutionRoleArnPattern: LZA_EXECUTION_ROLE,
+    });
+    const run = (config?: Record<string, unknown>) =>
+      runPolicyPack(resources, { project: "ssm-runas-sync", stack: "dev", config });
+    const configured = await run({
+      "ssm-runas-scp-exception-principals": { stackSetExecutionRoleArnPattern: LZA_EXECUTION_ROLE },
+    });
+    expect(configured.violations).to.deep.equal([]);
+    const byDefault = await run();
+    expect(byDefault.violations.map((v) => [v.policy, v.enforcementLevel])).to.deep.equal([
+      ["ssm-runas-scp-exception-principals", "mandatory"],
+    ]);
+    expect(byDefault.violations[0].message).to.include(`without exempting ${STACKSET_ROLE}`);
   });
 
   it("requires every pattern the pack's config lists", async () => {

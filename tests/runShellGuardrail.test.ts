@@ -9,6 +9,7 @@ import {
   RunShellGuardrail,
   type RunShellGuardrailArgs,
 } from "../components/runShellGuardrail";
+import { STACKSET_EXECUTION_ROLE_ARN_PATTERN } from "../components/names";
 import { renderScpDocument, SCP_MAX_CHARACTERS } from "../components/scpDocument";
 import { parseStackConfig } from "../components/stackConfig";
 import { runOnMocks, type DeclaredResource } from "../synth/mockRuntime";
@@ -19,6 +20,7 @@ const POLICY_TYPE = "aws:organizations/policy:Policy";
 const ATTACHMENT_TYPE = "aws:organizations/policyAttachment:PolicyAttachment";
 const COMPONENT_TYPE = "ssm-runas-sync:index:RunShellGuardrail";
 const LZA = ["arn:aws:iam::*:role/AWSAccelerator-*", "arn:aws:iam::*:role/cdk-accel-*"];
+const STACKSET_ROLE = STACKSET_EXECUTION_ROLE_ARN_PATTERN;
 // The size the acceptance allows prod's scp.json, leaving room under AWS's 5,120 for more exceptions.
 const PROD_BUDGET = 4500;
 
@@ -46,19 +48,30 @@ function tempDir(): string {
 
 describe("RunShellGuardrail", () => {
   it("declares one service control policy holding the rendered document", async () => {
-    const { resources } = await declare({ targets: ["r-x7k2"], exceptionPrincipalArns: LZA });
+    const { resources } = await declare({
+      targets: ["r-x7k2"],
+      exceptionPrincipalArns: LZA,
+      stackSetExecutionRoleArnPattern: STACKSET_ROLE,
+    });
     const policies = ofType(resources, POLICY_TYPE);
     expect(policies).to.have.length(1);
     expect(policies[0].inputs).to.include({
       name: GUARDRAIL_POLICY_NAME,
       type: "SERVICE_CONTROL_POLICY",
-      content: renderScpDocument({ exceptionPrincipalArns: LZA }),
+      content: renderScpDocument({
+        exceptionPrincipalArns: LZA,
+        stackSetExecutionRoleArnPattern: STACKSET_ROLE,
+      }),
     });
   });
 
   it("attaches the policy once per target, everything parented to the component", async () => {
     const targets = ["ou-x7k2-9d3hq5ab", "ou-x7k2-4k8wz2cd"];
-    const { resources, outputs } = await declare({ targets, exceptionPrincipalArns: [] });
+    const { resources, outputs } = await declare({
+      targets,
+      exceptionPrincipalArns: [],
+      stackSetExecutionRoleArnPattern: STACKSET_ROLE,
+    });
     const [component] = ofType(resources, COMPONENT_TYPE);
     const [policy] = ofType(resources, POLICY_TYPE);
     const attachments = ofType(resources, ATTACHMENT_TYPE);
@@ -69,11 +82,18 @@ describe("RunShellGuardrail", () => {
   });
 
   it("refuses a document above 5,120 characters at preview with one RunError line", async () => {
-    const content = renderScpDocument({ exceptionPrincipalArns: TOO_MANY_EXCEPTIONS });
+    const content = renderScpDocument({
+      exceptionPrincipalArns: TOO_MANY_EXCEPTIONS,
+      stackSetExecutionRoleArnPattern: STACKSET_ROLE,
+    });
     expect(content.length).to.be.greaterThan(SCP_MAX_CHARACTERS);
     let error: unknown;
     try {
-      await declare({ targets: ["r-x7k2"], exceptionPrincipalArns: TOO_MANY_EXCEPTIONS });
+      await declare({
+        targets: ["r-x7k2"],
+        exceptionPrincipalArns: TOO_MANY_EXCEPTIONS,
+        stackSetExecutionRoleArnPattern: STACKSET_ROLE,
+      });
     } catch (err) {
       error = err;
     }
@@ -93,7 +113,10 @@ describe("RunShellGuardrail", () => {
     const parsed = parseStackConfig(exampleRawConfig("prod"));
     if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
     expect(content).to.equal(
-      renderScpDocument({ exceptionPrincipalArns: parsed.config.scpExceptionPrincipalArns }),
+      renderScpDocument({
+        exceptionPrincipalArns: parsed.config.scpExceptionPrincipalArns,
+        stackSetExecutionRoleArnPattern: parsed.config.stackSetExecutionRoleArnPattern,
+      }),
     );
     console.log(`      prod scp.json: ${content.length} characters (budget ${PROD_BUDGET}, AWS limit 5120)`);
     expect(content.length).to.be.at.most(PROD_BUDGET);

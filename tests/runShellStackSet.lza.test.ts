@@ -91,6 +91,10 @@ describe("RunShell StackSet LZA export", () => {
     expect(plain.customizations).to.match(/^# .*customizations\.cloudFormationStackSets/);
     expect(plain.customizations).to.contain(`to ${LZA_TEMPLATE_PATH} in the LZA config repository`);
     expect(plain.customizations).not.to.contain("Not exported");
+    // Without it, the SCP would refuse LZA's execution role every write on the writer.
+    expect(plain.customizations).to.contain(
+      "set stackSetExecutionRoleArnPattern to e.g. arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole",
+    );
     const withOverride = await lzaExport({
       deploymentTargets: ["ou-x7k2-wk000001"],
       organizationalUnitOverrides: { "ou-x7k2-da000001": "dba" },

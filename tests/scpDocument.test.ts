@@ -11,19 +11,27 @@ import {
 import { renderScpDocument, SCP_MAX_CHARACTERS, scpPolicy, scpSizeError } from "../components/scpDocument";
 
 const LZA = ["arn:aws:iam::*:role/AWSAccelerator-*", "arn:aws:iam::*:role/cdk-accel-*"];
+const LZA_EXECUTION_ROLE = "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole";
+const OPTIONS = {
+  exceptionPrincipalArns: LZA,
+  stackSetExecutionRoleArnPattern: STACKSET_EXECUTION_ROLE_ARN_PATTERN,
+};
 
-const exemptOf = (sid: string, exceptions = LZA) => {
-  const statement = scpPolicy({ exceptionPrincipalArns: exceptions }).Statement.find((s) => s.Sid === sid);
+const exemptOf = (sid: string, exceptions = LZA, stackSetRole = STACKSET_EXECUTION_ROLE_ARN_PATTERN) => {
+  const statement = scpPolicy({
+    exceptionPrincipalArns: exceptions,
+    stackSetExecutionRoleArnPattern: stackSetRole,
+  }).Statement.find((s) => s.Sid === sid);
   if (!statement) throw new Error(`no statement ${sid}`);
   return statement.Condition.ArnNotLike["aws:PrincipalArn"];
 };
 
 describe("SCP document (pure renderer)", () => {
   it("is minified JSON of the policy, as Organizations stores it", () => {
-    const content = renderScpDocument({ exceptionPrincipalArns: LZA });
+    const content = renderScpDocument(OPTIONS);
     expect(content).to.equal(JSON.stringify(JSON.parse(content)));
     expect(content).not.to.match(/\s/);
-    expect(JSON.parse(content)).to.deep.equal(scpPolicy({ exceptionPrincipalArns: LZA }));
+    expect(JSON.parse(content)).to.deep.equal(scpPolicy(OPTIONS));
   });
 
   it("only denies, and only on the document, the writer's roles, function and rules", () => {
@@ -35,7 +43,7 @@ describe("SCP document (pure renderer)", () => {
       `rule/${RECONCILE_ON_CHANGE_RULE_NAME}`,
       `rule/${RECONCILE_DAILY_RULE_NAME}`,
     ];
-    for (const statement of scpPolicy({ exceptionPrincipalArns: LZA }).Statement) {
+    for (const statement of scpPolicy(OPTIONS).Statement) {
       expect(statement.Effect).to.equal("Deny");
       for (const resource of statement.Resource) {
         expect(
@@ -57,6 +65,20 @@ describe("SCP document (pure renderer)", () => {
   it("exempts only the StackSet role from the writer statements: not the writer, not LZA", () => {
     expect(exemptOf("WriterRole")).to.deep.equal([STACKSET_EXECUTION_ROLE_ARN_PATTERN]);
     expect(exemptOf("WriterFunctionAndRules")).to.deep.equal([STACKSET_EXECUTION_ROLE_ARN_PATTERN]);
+  });
+
+  it("exempts and protects the configured StackSet execution role instead of stacksets-exec-* (LZA)", () => {
+    expect(exemptOf("RunShellDocument", LZA, LZA_EXECUTION_ROLE)).to.deep.equal([
+      WRITER_ROLE_ARN_PATTERN,
+      LZA_EXECUTION_ROLE,
+      ...LZA,
+    ]);
+    expect(exemptOf("WriterRole", LZA, LZA_EXECUTION_ROLE)).to.deep.equal([LZA_EXECUTION_ROLE]);
+    expect(exemptOf("WriterFunctionAndRules", LZA, LZA_EXECUTION_ROLE)).to.deep.equal([LZA_EXECUTION_ROLE]);
+    const policy = scpPolicy({ ...OPTIONS, stackSetExecutionRoleArnPattern: LZA_EXECUTION_ROLE });
+    const roles = policy.Statement.find((s) => s.Sid === "WriterRole")?.Resource;
+    expect(roles).to.include(LZA_EXECUTION_ROLE);
+    expect(JSON.stringify(policy)).not.to.include("stacksets-exec-");
   });
 
   it("lists a principal once even when configured twice or already exempt", () => {

@@ -172,8 +172,14 @@ function prodConfig(): StackConfig {
 }
 
 /** prod's scp.json, rendered as the component renders it (tests/runShellGuardrail.test.ts ties the two). */
-function prodScp(): unknown {
-  return JSON.parse(renderScpDocument({ exceptionPrincipalArns: prodConfig().scpExceptionPrincipalArns }));
+function prodScp(change: Partial<StackConfig> = {}): unknown {
+  const config = { ...prodConfig(), ...change };
+  return JSON.parse(
+    renderScpDocument({
+      exceptionPrincipalArns: config.scpExceptionPrincipalArns,
+      stackSetExecutionRoleArnPattern: config.stackSetExecutionRoleArnPattern,
+    }),
+  );
 }
 
 describe("SCP guardrail in the IAM simulator (prod scp.json)", function () {
@@ -219,6 +225,38 @@ describe("SCP guardrail in the IAM simulator (prod scp.json)", function () {
       const writer = role(`${WRITER_ROLE_PATH.slice(1)}${writerRoleName(region)}`);
       const doc = DOC.replace(REGION, region);
       expect(await decide(scp, writer, "ssm:UpdateDocument", doc), region).to.equal("Allowed");
+    }
+  });
+});
+
+describe("SCP guardrail in the IAM simulator, LZA's StackSet execution role configured", function () {
+  this.timeout(120_000);
+  const LZA_EXECUTION_ROLE = role("AWSCloudFormationStackSetExecutionRole");
+  let scp: unknown;
+  before(() => {
+    scp = prodScp({
+      stackSetExecutionRoleArnPattern: "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole",
+    });
+  });
+
+  it("lets LZA's execution role create the writer role and update the writer function", async () => {
+    expect(await decide(scp, LZA_EXECUTION_ROLE, "iam:CreateRole", WRITER_ROLE)).to.equal("Allowed");
+    expect(await decide(scp, LZA_EXECUTION_ROLE, "lambda:UpdateFunctionCode", FN)).to.equal("Allowed");
+    expect(await decide(scp, LZA_EXECUTION_ROLE, "ssm:UpdateDocument", DOC)).to.equal("Allowed");
+  });
+
+  it("no longer exempts stacksets-exec-*, which this organisation's StackSet does not run as", async () => {
+    expect(await decide(scp, STACKSET_ROLE, "iam:CreateRole", WRITER_ROLE)).to.equal("ExplicitlyDenied");
+    expect(await decide(scp, STACKSET_ROLE, "lambda:UpdateFunctionCode", FN)).to.equal("ExplicitlyDenied");
+  });
+
+  it("refuses an account admin creating or changing the execution role, which is exempt everywhere", async () => {
+    for (const action of ["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy"]) {
+      for (const admin of [role("Admin"), role("OrganizationAccountAccessRole")]) {
+        expect(await decide(scp, admin, action, LZA_EXECUTION_ROLE), `${action} by ${admin}`).to.equal(
+          "ExplicitlyDenied",
+        );
+      }
     }
   });
 });

@@ -56,6 +56,7 @@ describe("stack config", () => {
     });
     expect(result.config.organizationalUnitOverrides).to.deep.equal({});
     expect(result.config.scpExceptionPrincipalArns).to.deep.equal([]);
+    expect(result.config.stackSetExecutionRoleArnPattern).to.equal("arn:aws:iam::*:role/stacksets-exec-*");
   });
 
   describe("rejects", () => {
@@ -357,6 +358,21 @@ describe("stack config", () => {
           "scpExceptionPrincipalArns[0]",
           pattern,
           /exempts every role/,
+        );
+      });
+    }
+
+    // The same rules as scpExceptionPrincipalArns: this pattern is exempt from every statement of the SCP.
+    for (const [pattern, rule] of [
+      ["arn:aws:iam::*:user/AWSCloudFormationStackSetExecutionRole", /IAM role ARN pattern/],
+      ["arn:aws:iam::*:role/*", /exempts every role/],
+    ] as const) {
+      it(`a StackSet execution role pattern ${pattern}`, () => {
+        expectOneError(
+          { ...valid(), stackSetExecutionRoleArnPattern: pattern },
+          "stackSetExecutionRoleArnPattern",
+          pattern,
+          rule,
         );
       });
     }

@@ -35,6 +35,7 @@ const BAD_VALUES: Record<string, unknown> = {
   regions: ["moon-1"],
   scpTargets: ["ou-x7k2"],
   scpExceptionPrincipalArns: ["*"],
+  stackSetExecutionRoleArnPattern: "arn:aws:iam::*:role/*",
   stackSetCallAs: "ORG",
   includeManagementAccount: "yes",
   onDelete: "destroy",

@@ -184,13 +184,18 @@ export function scpPolicy({
         [WRITER_ROLE_ARN_PATTERN, stackSetExecutionRoleArnPattern, ...exceptionPrincipalArns],
       ),
       // Only the StackSet manages the writer. Not the writer itself (a compromised function must not rewrite
-      // its own trust policy) and not LZA. The StackSet role's own name is protected as well: anyone who could
-      // create or change a role matching it would be exempt from everything here.
+      // its own trust policy) and not LZA.
+      denyUnlessPrincipal("WriterRole", ROLE_WRITE_ACTIONS, WRITER_ROLE_RESOURCE_PATTERNS, [
+        stackSetExecutionRoleArnPattern,
+      ]),
+      // The StackSet role's own name is protected as well: anyone who could create or change a role matching it
+      // would be exempt from everything here. The platform's own pipelines (the configured exceptions) keep
+      // managing it: LZA creates and updates AWSCloudFormationStackSetExecutionRole itself.
       denyUnlessPrincipal(
-        "WriterRole",
+        "StackSetRole",
         ROLE_WRITE_ACTIONS,
-        [...WRITER_ROLE_RESOURCE_PATTERNS, stackSetExecutionRoleArnPattern],
         [stackSetExecutionRoleArnPattern],
+        [stackSetExecutionRoleArnPattern, ...exceptionPrincipalArns],
       ),
       // CloudFormation invokes the custom resource as the StackSet role; EventBridge invokes through the
       // function's resource policy as a service principal, which SCPs never restrict.

@@ -75,9 +75,11 @@ describe("SCP document (pure renderer)", () => {
     ]);
     expect(exemptOf("WriterRole", LZA, LZA_EXECUTION_ROLE)).to.deep.equal([LZA_EXECUTION_ROLE]);
     expect(exemptOf("WriterFunctionAndRules", LZA, LZA_EXECUTION_ROLE)).to.deep.equal([LZA_EXECUTION_ROLE]);
+    // LZA creates and updates its own execution role: its pipelines stay exempt for that role's name.
+    expect(exemptOf("StackSetRole", LZA, LZA_EXECUTION_ROLE)).to.deep.equal([LZA_EXECUTION_ROLE, ...LZA]);
     const policy = scpPolicy({ ...OPTIONS, stackSetExecutionRoleArnPattern: LZA_EXECUTION_ROLE });
-    const roles = policy.Statement.find((s) => s.Sid === "WriterRole")?.Resource;
-    expect(roles).to.include(LZA_EXECUTION_ROLE);
+    const roles = policy.Statement.find((s) => s.Sid === "StackSetRole")?.Resource;
+    expect(roles).to.deep.equal([LZA_EXECUTION_ROLE]);
     expect(JSON.stringify(policy)).not.to.include("stacksets-exec-");
   });
 

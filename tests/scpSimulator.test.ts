@@ -100,6 +100,7 @@ async function decide(
 // One letter per principal, in PRINCIPALS order: D = explicitly denied, A = allowed.
 const DOCUMENT_WRITERS_ONLY = "D D D D A A A D"; // writer, StackSet and LZA may write the document
 const STACKSET_ONLY = "D D D D D A D D"; // only the StackSet manages the writer, not even the writer itself
+const PLATFORM_ONLY = "D D D D D A A D"; // the StackSet role's name: itself and the platform's pipelines (LZA)
 const EVERYONE = "A A A A A A A A";
 
 const MATRIX: [action: string, resource: string, expected: string][] = [
@@ -123,8 +124,8 @@ const MATRIX: [action: string, resource: string, expected: string][] = [
   ["iam:TagRole", WRITER_ROLE, STACKSET_ONLY],
   ["iam:PassRole", WRITER_ROLE, STACKSET_ONLY],
   ["sts:AssumeRole", WRITER_ROLE, STACKSET_ONLY],
-  ["iam:CreateRole", role("stacksets-exec-impostor"), STACKSET_ONLY],
-  ["iam:UpdateAssumeRolePolicy", STACKSET_ROLE, STACKSET_ONLY],
+  ["iam:CreateRole", role("stacksets-exec-impostor"), PLATFORM_ONLY],
+  ["iam:UpdateAssumeRolePolicy", STACKSET_ROLE, PLATFORM_ONLY],
   ["iam:UpdateAssumeRolePolicy", role("Team-App-Role"), EVERYONE],
   ["iam:PassRole", role("Team-App-Role"), EVERYONE],
   ["lambda:CreateFunction", FN, STACKSET_ONLY],

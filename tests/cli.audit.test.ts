@@ -10,7 +10,7 @@ import { parse, stringify } from "yaml";
 import { runAudit } from "../cli/audit";
 import type { AuditRow, AuditStatus } from "../cli/runShellDocument";
 import { startAwsProxy, type AwsProxy } from "./support/awsProxy";
-import { runCli } from "./support/cli";
+import { AUDIT_ROW_FIELDS, runCli } from "./support/cli";
 import { motoEnvironment, resetMoto, startMoto } from "./support/moto";
 import {
   enforceIamPolicies,
@@ -223,14 +223,7 @@ describe("ssm-runas audit (moto, 22 member accounts × 2 regions, IAM enforced)"
     const expected = groundTruth(org, false);
     expect(Object.keys(report)).to.deep.equal(["results", "summary"]);
     for (const row of report.results) {
-      expect(Object.keys(row)).to.deep.equal([
-        "accountId",
-        "region",
-        "status",
-        "runAsEnabled",
-        "runAsDefaultUser",
-        "detail",
-      ]);
+      expect(Object.keys(row)).to.deep.equal(AUDIT_ROW_FIELDS);
     }
     expectRows(report.results, expected);
     expect(report.summary).to.deep.equal(summaryOf(expected));
@@ -289,14 +282,7 @@ describe("ssm-runas audit (moto, 22 member accounts × 2 regions, IAM enforced)"
     );
     expect(result.code).to.equal(1);
     const [header, ...lines] = parseCsv(result.stdout);
-    expect(header).to.deep.equal([
-      "accountId",
-      "region",
-      "status",
-      "runAsEnabled",
-      "runAsDefaultUser",
-      "detail",
-    ]);
+    expect(header).to.deep.equal(AUDIT_ROW_FIELDS);
     const rows = lines.map(([accountId, region, status, runAsEnabled, runAsDefaultUser, detail]) => ({
       accountId,
       region,

@@ -17,6 +17,7 @@ import {
 } from "../cli/runShellDocument";
 import { attributeValue, classifyUsers } from "../cli/userAttributes";
 import { classifyWriteProbe, exemptionMatching } from "../cli/verify";
+import { AUDIT_ROW_FIELDS } from "./support/cli";
 import { runShellContent } from "./support/seedOrganization";
 
 const found = (content: string) => ({ kind: "found" as const, content });
@@ -46,14 +47,7 @@ describe("cli core: RunShell classification", () => {
       false,
       "runAsEnabled is false",
     ]);
-    expect(Object.keys(off)).to.deep.equal([
-      "accountId",
-      "region",
-      "status",
-      "runAsEnabled",
-      "runAsDefaultUser",
-      "detail",
-    ]);
+    expect(Object.keys(off)).to.deep.equal(AUDIT_ROW_FIELDS);
     const wrong = classify(runShellContent({ runAsEnabled: true, runAsDefaultUser: "ec2-user" }));
     expect([wrong.status, wrong.detail]).to.deep.equal([
       "WRONG_USER",

@@ -34,6 +34,16 @@ export function runCli(
   });
 }
 
+/** The fields of an audit row, in the order DESIGN.md's contract gives them (JSON and CSV alike). */
+export const AUDIT_ROW_FIELDS = [
+  "accountId",
+  "region",
+  "status",
+  "runAsEnabled",
+  "runAsDefaultUser",
+  "detail",
+];
+
 /** Lines that look like a JavaScript stack trace. */
 export function stackTraceLines(text: string): string[] {
   return text.split("\n").filter((line) => /^\s+at .+[(:]/.test(line));

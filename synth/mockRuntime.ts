@@ -120,6 +120,10 @@ export async function runOnMocks(
   } catch (err) {
     if (err !== null && typeof err === "object") reportedProgramErrors.add(err);
     throw err;
+  } finally {
+    // The stack's outputs can settle before its components' last RPCs (registerOutputs); drained here, they
+    // cannot land on the next run's monitor.
+    await pulumi.runtime.disconnect();
   }
   return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs };
 }

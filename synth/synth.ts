@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DESCENDANT_OUS_INVOKE } from "../components/deploymentTargets";
-import { runProgram } from "../program";
+import runStack from "../index";
 import { runOnMocks } from "./mockRuntime";
 import {
   formatViolation,
@@ -65,7 +65,7 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   let files: RenderedFile[];
   let policyReport: PolicyReport;
   try {
-    const run = await runOnMocks(runProgram, { stack: options.stack, config, invokes: OFFLINE_INVOKES });
+    const run = await runOnMocks(runStack, { stack: options.stack, config, invokes: OFFLINE_INVOKES });
     files = renderAll(run.resources);
     // The policy pack, as `pulumi preview --policy-pack policypack` would run it over the same resources.
     policyReport = await runPolicyPack(run.resources, {

@@ -4,9 +4,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { STACK_CONFIG_KEYS } from "../components/stackConfig";
+import * as pulumi from "@pulumi/pulumi";
+import runStack from "../index";
+import { runOnMocks } from "../synth/mockRuntime";
 import { synth } from "../synth/synth";
 import { REPO_ROOT, runCli, stackTraceLines } from "./support/cli";
-import { EXAMPLE_STACKS } from "./support/exampleStacks";
+import { EXAMPLE_STACKS, exampleStackConfig } from "./support/exampleStacks";
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-synth-"));
@@ -58,6 +61,26 @@ describe("synth", () => {
       ]);
     });
   }
+
+  it("runs the Pulumi entry point (index.ts), whose result is the stack outputs", async () => {
+    let returned: Record<string, unknown> = {};
+    await runOnMocks(async () => (returned = await runStack()), {
+      stack: "dev",
+      config: exampleStackConfig("dev"),
+    });
+    expect(Object.keys(returned)).to.include.members([
+      "abacInstanceArn",
+      "abacRunAsSource",
+      "runShellStackSetName",
+      "scpPolicyArn",
+    ]);
+    // Inputs are known at preview; ids and ARNs AWS assigns are not, which is why only these are compared.
+    const known = (value: unknown) =>
+      new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve));
+    expect(await known(returned.abacInstanceArn)).to.equal("arn:aws:sso:::instance/ssoins-7223b1f0c4d5e6a7");
+    expect(await known(returned.abacRunAsSource)).to.equal("${path:enterprise.employeeNumber}");
+    expect(await known(returned.runShellStackSetName)).to.equal("ssm-runas-sync-runshell");
+  });
 
   it("writes to out/<stack> by default", async () => {
     const cwd = tempDir();

@@ -11,6 +11,7 @@ import {
   WRITER_ROLE_ARN_PATTERN,
 } from "../components/names";
 import { RUN_AS_TAG_KEY } from "../components/stackConfig";
+import { arnMatches } from "../policypack/iam";
 import { readRunShellDocument } from "./audit";
 import { clientConfig, credentialsFor, describeError, roleArn, whoAmI, type Credentials } from "./aws";
 import { expectedUserFor, type UserExpectation } from "./expectedUser";
@@ -50,14 +51,6 @@ export function formatStep({ ok, title, detail }: StepResult): string {
   return `${ok ? "PASS" : "FAIL"}  ${title}: ${detail}\n`;
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${body}$`);
-}
-
 /** The SCP exemption pattern `arn` falls under, if any: probing with such a role proves nothing. */
 export function exemptionMatching(
   arn: string,
@@ -65,7 +58,8 @@ export function exemptionMatching(
   stackSetExecutionRoleArnPattern = STACKSET_EXECUTION_ROLE_ARN_PATTERN,
 ): string | undefined {
   return [WRITER_ROLE_ARN_PATTERN, stackSetExecutionRoleArnPattern, ...extraPatterns].find((pattern) =>
-    globToRegExp(pattern).test(arn),
+    // ArnLike, as the SCP's condition evaluates it.
+    arnMatches(pattern, arn),
   );
 }
 

@@ -1,11 +1,11 @@
 // The Pulumi program: validate the whole stack config first, then declare the components.
 import * as pulumi from "@pulumi/pulumi";
 import { AbacConfiguration } from "./components/abacConfiguration";
-import { refuseOverlappingTargets } from "./components/deploymentTargets";
-import { rawConfigFromPulumi } from "./components/pulumiConfig";
-import { RunShellGuardrail } from "./components/runShellGuardrail";
-import { RunShellStackSet } from "./components/runShellStackSet";
-import { parseStackConfig, type StackConfig } from "./components/stackConfig";
+import { refuseOverlappingTargets } from "./config/deploymentTargets";
+import { rawConfigFromPulumi } from "./config/pulumiConfig";
+import { RunShellGuardrail } from "./components/guardrail/runShellGuardrail";
+import { RunShellStackSet } from "./components/runShell/runShellStackSet";
+import { parseStackConfig, type StackConfig } from "./config/schema";
 
 /** Reads and validates the stack's config; a bad value stops the program before anything is declared. */
 export function loadStackConfig(): StackConfig {
@@ -33,6 +33,7 @@ export function declareStack(config: StackConfig) {
     onDelete: config.onDelete,
     operationPreferences: config.stackSetOperationPreferences,
     includeManagementAccount: config.includeManagementAccount,
+    writerRuntime: config.writerRuntime,
   });
   const guardrail = new RunShellGuardrail("runshell-guardrail", {
     targets: config.scpTargets,

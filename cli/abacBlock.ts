@@ -1,6 +1,7 @@
 // The `accessControlAttributes` block for Pulumi.<stack>.yaml that matches a live ABAC configuration exactly.
 import { stringify } from "yaml";
-import { CONFIG_NAMESPACE, type AccessControlAttribute } from "../components/stackConfig";
+import { CONFIG_NAMESPACE } from "../policypack/rules/names";
+import { type AccessControlAttribute } from "../config/schema";
 
 /** Indented to paste under `config:`; the yaml library quotes any source that needs it. */
 export function accessControlAttributesBlock(attributes: readonly AccessControlAttribute[]): string {

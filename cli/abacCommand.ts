@@ -1,7 +1,7 @@
 // `ssm-runas abac describe`: the live ABAC configuration as the stack-config block that imports it unchanged.
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import type { Command } from "commander";
-import { RUN_AS_TAG_KEY } from "../components/stackConfig";
+import { RUN_AS_TAG_KEY } from "../policypack/rules/names";
 import { accessControlAttributesBlock } from "./abacBlock";
 import { clientConfig, describeError } from "./aws";
 import { describeAbac, resolveIdentityCenter, type AbacState } from "./identityCenter";

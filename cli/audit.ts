@@ -3,7 +3,7 @@
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { GetDocumentCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
-import { RUN_SHELL_DOCUMENT_NAME } from "../components/names";
+import { RUN_SHELL_DOCUMENT_NAME } from "../policypack/rules/names";
 import { clientConfig, credentialsFor, describeError, whoAmI, type Credentials } from "./aws";
 import { forEachWithConcurrency, type BackoffPolicy } from "./concurrency";
 import { expectedUserFor, type UserExpectation } from "./expectedUser";

@@ -3,7 +3,7 @@
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { Option, type Command } from "commander";
-import { RUN_AS_TAG_KEY } from "../components/stackConfig";
+import { RUN_AS_TAG_KEY } from "../policypack/rules/names";
 import { clientConfig, describeError } from "./aws";
 import { resolveIdentityCenter } from "./identityCenter";
 import { listUsers } from "./identityStore";

@@ -1,5 +1,5 @@
 // Which fallback user an account should have: the stack's default, or the override of its nearest OU.
-import type { StackConfig } from "../components/stackConfig";
+import type { StackConfig } from "../config/schema";
 
 export interface UserExpectation {
   defaultUser: string;

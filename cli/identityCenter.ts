@@ -5,7 +5,7 @@ import {
   SSOAdminClient,
   type InstanceMetadata,
 } from "@aws-sdk/client-sso-admin";
-import type { AccessControlAttribute } from "../components/stackConfig";
+import type { AccessControlAttribute } from "../config/schema";
 
 export interface IdentityCenter {
   instanceArn: string;

@@ -1,18 +1,19 @@
 // Option parsing shared by the subcommands. A bad value stops the command with commander's one line naming
 // the option, the value and the rule, and exit code 2 (the command itself could not run).
 import { CommanderError, InvalidArgumentError, Option, type Command } from "commander";
-import { rawConfigFromPulumi } from "../components/pulumiConfig";
+import { rawConfigFromPulumi } from "../config/pulumiConfig";
 import {
+  ACCOUNT_ID_PATTERN,
   INSTANCE_ARN_PATTERN,
   OU_ID_PATTERN,
   REGION_PATTERN,
   ROOT_ID_PATTERN,
-  parseStackConfig,
-  type StackConfig,
-} from "../components/stackConfig";
+  SCIM_SOURCE_PATTERN,
+  sessionUserProblem,
+} from "../policypack/rules/values";
+import { parseStackConfig, type StackConfig } from "../config/schema";
 import { readStackConfig, StackFileError } from "../synth/stackFiles";
 import { PROJECT_DIR } from "../synth/synth";
-import { linuxUserNameProblem } from "./linuxUser";
 import { OUTPUT_FORMATS, type OutputFormat } from "./report";
 
 const USAGE_EXIT_CODE = 2;
@@ -42,7 +43,7 @@ function each<T>(parse: (value: string) => T) {
 }
 
 export const parseRegion = matching(REGION_PATTERN, "must be an AWS region name such as eu-west-1");
-export const parseAccountId = matching(/^\d{12}$/, "must be a 12-digit AWS account id");
+export const parseAccountId = matching(ACCOUNT_ID_PATTERN, "must be a 12-digit AWS account id");
 export const parseInstanceArn = matching(
   INSTANCE_ARN_PATTERN,
   "must match arn:aws:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}",
@@ -62,7 +63,7 @@ const parseScopeId = (value: string) => {
   return value;
 };
 export function parseLinuxUser(value: string): string {
-  const problem = linuxUserNameProblem(value);
+  const problem = sessionUserProblem(value);
   if (problem) throw new InvalidArgumentError(problem);
   return value;
 }
@@ -75,7 +76,7 @@ export function parseConcurrency(value: string): number {
 }
 /** `${path:…}` only: the identity store holds the attributes an external IdP provisions with SCIM. */
 export function parseScimSource(value: string): string {
-  if (!/^\$\{path:[^}]+\}$/.test(value)) {
+  if (!SCIM_SOURCE_PATTERN.test(value)) {
     throw new InvalidArgumentError("must be an identity-store attribute path such as ${path:userName}");
   }
   return value;

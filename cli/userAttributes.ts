@@ -1,7 +1,7 @@
 // Pure checks of the identity-store attribute that ABAC turns into SSMSessionRunAs: resolve a `${path:…}`
 // source on a user, and find the users whose value cannot be their Linux user.
 import type { User } from "@aws-sdk/client-identitystore";
-import { linuxUserNameProblem } from "./linuxUser";
+import { sessionUserProblem } from "../policypack/rules/values";
 
 export const ENTERPRISE_EXTENSION = "aws:identitystore:enterprise";
 
@@ -91,7 +91,7 @@ export interface UserValue {
 export function classifyUsers(users: UserValue[], attribute: string): UserRow[] {
   const holders = new Map<string, string[]>();
   for (const { userName, value } of users) {
-    if (value !== undefined && !linuxUserNameProblem(value))
+    if (value !== undefined && !sessionUserProblem(value))
       holders.set(value, [...(holders.get(value) ?? []), userName]);
   }
   const rows = users.map(({ userId, userName, value }): UserRow => {
@@ -104,7 +104,7 @@ export function classifyUsers(users: UserValue[], attribute: string): UserRow[] 
         detail: `no ${attribute}: sessions fall back to the default user`,
       };
     }
-    const problem = linuxUserNameProblem(value);
+    const problem = sessionUserProblem(value);
     if (problem) return { userId, userName, status: "INVALID", value, detail: problem };
     const others = holders.get(value)!.filter((other) => other !== userName);
     if (others.length > 0) {

@@ -9,15 +9,15 @@ import {
   RUN_SHELL_DOCUMENT_NAME,
   STACKSET_EXECUTION_ROLE_ARN_PATTERN,
   WRITER_ROLE_ARN_PATTERN,
-} from "../components/names";
-import { RUN_AS_TAG_KEY } from "../components/stackConfig";
+} from "../policypack/rules/names";
+import { RUN_AS_TAG_KEY } from "../policypack/rules/names";
 import { arnMatches } from "../policypack/iam";
 import { readRunShellDocument } from "./audit";
 import { clientConfig, credentialsFor, describeError, roleArn, whoAmI, type Credentials } from "./aws";
 import { expectedUserFor, type UserExpectation } from "./expectedUser";
 import { describeAbac, resolveIdentityCenter, type IdentityCenter } from "./identityCenter";
 import { describeUserByName } from "./identityStore";
-import { linuxUserNameProblem } from "./linuxUser";
+import { sessionUserProblem } from "../policypack/rules/values";
 import { ancestorsOf } from "./organization";
 import { classifyDocument } from "./runShellDocument";
 import { attributeValue, sourcePath } from "./userAttributes";
@@ -124,7 +124,7 @@ async function checkUser(
   const user = await describeUserByName(identityStore, center.identityStoreId, userName, path);
   const value = attributeValue(user, path);
   if (value === undefined) return fail(title, `${path} is empty: sessions fall back to the default user`);
-  const problem = linuxUserNameProblem(value);
+  const problem = sessionUserProblem(value);
   if (problem) return fail(title, `${path} is ${JSON.stringify(value)}: ${problem}`);
   return pass(title, `${path} is ${JSON.stringify(value)}`);
 }

@@ -1,6 +1,6 @@
 // `ssm-runas verify`: the whole chain for one engineer in one (non-production) account and region.
 import { Option, type Command } from "commander";
-import { RUN_AS_TAG_KEY } from "../components/stackConfig";
+import { RUN_AS_TAG_KEY } from "../policypack/rules/names";
 import { DEFAULT_ROLE_NAME } from "./auditCommand";
 import { expectationFromStack, type UserExpectation } from "./expectedUser";
 import {

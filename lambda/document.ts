@@ -1,10 +1,9 @@
 // The pure core of the RunShell writer: the document's two RunAs inputs, changed without touching anything
 // else. It only ever sees JSON: the writer asks SSM for the content in JSON (SSM converts a YAML-stored
-// document), so no YAML parser has to fit into the 4 KB of inline code.
+// document), so the inline code needs no YAML parser.
+import { RUN_SHELL_DOCUMENT_NAME } from "../policypack/rules/names";
 
-// Equal to RUN_SHELL_DOCUMENT_NAME in components/names.ts (a test holds them together): importing that module
-// would bundle all its names, which esbuild cannot tree-shake.
-export const DOCUMENT_NAME = "SSM-SessionManagerRunShell";
+export const DOCUMENT_NAME = RUN_SHELL_DOCUMENT_NAME;
 
 /** The RunAs inputs as a document holds them: any JSON value, `undefined` when the key is absent. */
 export interface RunAs {

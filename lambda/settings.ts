@@ -1,19 +1,15 @@
 // The writer's inputs — custom-resource properties or environment variables, strings either way — checked
 // before anything is read or written. Pure.
+import { ON_DELETE_VALUES, SESSION_USER_PATTERN, type OnDelete } from "../policypack/rules/values";
 import type { RunAs } from "./document";
 
-// LINUX_USER_PATTERN of components/stackConfig.ts with root excluded (a test holds the two together);
-// importing it from there would pull zod into the inline code.
-export const SESSION_USER_PATTERN = /^(?!root$)[a-z_][a-z0-9_-]{0,31}$/;
 const BOOLEAN_PATTERN = /^(true|false)$/;
-const ON_DELETE_PATTERN = /^(retain|restore)$/;
+const ON_DELETE_PATTERN = new RegExp(`^(${ON_DELETE_VALUES.join("|")})$`);
 
 export interface DesiredRunAs extends RunAs {
   runAsEnabled: boolean;
   runAsDefaultUser: string;
 }
-
-export type OnDelete = "retain" | "restore";
 
 /** `source[key]` when it is a string matching `pattern`; otherwise throws one line naming key, rule and value. */
 function checked(source: Record<string, unknown>, key: string, pattern: RegExp): string {

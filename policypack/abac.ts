@@ -1,5 +1,9 @@
-// Pure helpers over IAM Identity Center ABAC configurations, in both Pulumi shapes.
-import { MAX_ABAC_ATTRIBUTES, RUN_AS_TAG_KEY, TYPES } from "./constants";
+// The ABAC policy: the Identity Center configuration maps SSMSessionRunAs from one valid source.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { isAbacConfiguration } from "./resources";
+import { RUN_AS_TAG_KEY } from "./rules/names";
+import { TYPES } from "./rules/types";
+import { AD_SOURCE_PATTERN, MAX_ABAC_ATTRIBUTES, SCIM_SOURCE_PATTERN } from "./rules/values";
 
 /** One attribute, whatever resource type declared it: the key and every source listed for it. */
 export interface AbacAttribute {
@@ -7,12 +11,9 @@ export interface AbacAttribute {
   sources: string[];
 }
 
-// `${path:…}`: SCIM-provisioned attributes of an external IdP (Entra ID); `${attr}`: AWS Managed Microsoft AD.
-const SCIM_SOURCE = /^\$\{path:[A-Za-z][\w.:[\]" =-]*\}$/;
-const DIRECTORY_SOURCE = /^\$\{[A-Za-z][A-Za-z0-9_-]*\}$/;
-
+/** `${path:…}` (an external IdP such as Entra ID) or `${attr}` (AWS Managed Microsoft AD). */
 export function isValidSource(source: string): boolean {
-  return SCIM_SOURCE.test(source) || DIRECTORY_SOURCE.test(source);
+  return SCIM_SOURCE_PATTERN.test(source) || AD_SOURCE_PATTERN.test(source);
 }
 
 function list(value: unknown): unknown[] {
@@ -98,3 +99,15 @@ export function abacProblems(attributes: readonly AbacAttribute[]): string[] {
   }
   return problems;
 }
+
+export const abacRunAsAttribute: ResourceValidationPolicy = {
+  name: "ssm-runas-abac-run-as-attribute",
+  description:
+    "The IAM Identity Center ABAC configuration maps SSMSessionRunAs (exact casing) from exactly one non-empty " +
+    "${path:...} or ${attribute} source, with unique keys and at most 50 attributes.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, reportViolation) => {
+    if (!isAbacConfiguration(args.type)) return;
+    for (const problem of abacProblems(abacAttributes(args.type, args.props))) reportViolation(problem);
+  },
+};

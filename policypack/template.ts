@@ -1,4 +1,5 @@
 // Pure helpers over the CloudFormation template the RunShell StackSet deploys.
+import { RUN_AS_DEFAULT_USER_PROPERTY, RUN_AS_ENABLED_PROPERTY } from "./rules/names";
 
 export interface TemplateResource {
   logicalId: string;
@@ -29,9 +30,6 @@ export function parseTemplate(body: unknown): Template {
     }),
   };
 }
-
-export const RUN_AS_ENABLED_PROPERTY = "RunAsEnabled";
-export const RUN_AS_DEFAULT_USER_PROPERTY = "RunAsDefaultUser";
 
 function isCustomResource(type: string): boolean {
   return type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource";
@@ -70,41 +68,12 @@ export function resolveValue(
   return { ok: false, reason: `uses ${keys.join(", ")}, which the pack cannot evaluate` };
 }
 
-/** A Linux user name as Session Manager creates and uses it. */
-export const LINUX_USER_PATTERN = /^[a-z_][a-z0-9_-]{0,31}$/;
-
-/** Why a RunAs default user is unacceptable, or undefined when it is fine. */
-export function runAsUserProblem(value: unknown): string | undefined {
-  if (typeof value !== "string") return `${JSON.stringify(value)} is not a string`;
-  if (value === "root") return `"root" is refused: sessions must not fall back to the superuser`;
-  if (!LINUX_USER_PATTERN.test(value)) {
-    return `${JSON.stringify(value)} is not a Linux user name (^[a-z_][a-z0-9_-]{0,31}$)`;
-  }
-  return undefined;
-}
-
 /** CloudFormation passes custom resource properties as strings; a boolean true is accepted too. */
 export function isTrue(value: unknown): boolean {
   return value === true || value === "true";
 }
 
 const LAMBDA_FUNCTION_TYPES = ["AWS::Lambda::Function", "AWS::Serverless::Function"];
-
-/** Node.js major version of a Lambda runtime identifier (`nodejs22.x` → 22, `nodejs` → 0), else undefined. */
-export function nodejsMajor(runtime: string): number | undefined {
-  const match = /^nodejs(\d+)?(\.\d+|\.x)?$/.exec(runtime);
-  if (!match) return undefined;
-  return match[1] === undefined ? 0 : Number(match[1]);
-}
-
-/** Node.js 18 and older are deprecated on Lambda. */
-export const LAST_DEPRECATED_NODEJS_MAJOR = 18;
-
-export function isDeprecatedRuntime(runtime: unknown): boolean {
-  if (typeof runtime !== "string") return false;
-  const major = nodejsMajor(runtime);
-  return major !== undefined && major <= LAST_DEPRECATED_NODEJS_MAJOR;
-}
 
 /** `[logicalId, runtime]` of every Lambda function in the template. */
 export function lambdaRuntimes(template: Template): [string, unknown][] {

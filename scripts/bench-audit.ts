@@ -9,9 +9,9 @@ import { runAudit } from "../cli/audit";
 import { DEFAULT_CONCURRENCY } from "../cli/auditCommand";
 import { summarize } from "../cli/report";
 import { AUDIT_STATUSES } from "../cli/runShellDocument";
-import { startAwsProxy } from "../tests/support/awsProxy";
-import { motoEnvironment, resetMoto, startMoto, stopMoto } from "../tests/support/moto";
-import { seedOrganization, type SeededDocument } from "../tests/support/seedOrganization";
+import { startAwsProxy } from "../testing/awsProxy";
+import { motoEnvironment, resetMoto, startMoto, stopMoto } from "../testing/moto";
+import { seedOrganization, type SeededDocument } from "../testing/seedOrganization";
 
 const ACCOUNTS = 200;
 const REGIONS = ["eu-west-1", "eu-central-1", "us-east-1"];

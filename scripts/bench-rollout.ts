@@ -1,7 +1,7 @@
 // Prints, on paper, how long the RunShell StackSet takes to reach every account × region, under
 // CloudFormation's default operation preferences and under this project's (scripts/rolloutModel.ts).
 // Usage: npm run bench:rollout [-- --accounts N] [-- --regions N] [-- --minutes-per-instance M]
-import { DEFAULT_STACKSET_OPERATION_PREFERENCES } from "../components/stackConfig";
+import { DEFAULT_STACKSET_OPERATION_PREFERENCES } from "../config/schema";
 import {
   CLOUDFORMATION_DEFAULTS,
   concurrentAccounts,

@@ -1,7 +1,7 @@
 // A paper model of how long a StackSet operation takes, from CloudFormation's documented operation rules:
 // per region, accounts go in waves of the concurrency CloudFormation allows; regions run one after another
 // (SEQUENTIAL) or side by side (PARALLEL). It leaves out API throttling, per-operation start-up and failures.
-import type { StackConfig } from "../components/stackConfig";
+import type { StackConfig } from "../config/schema";
 
 type Amount = { count: number } | { percentage: number };
 

@@ -2,11 +2,9 @@
 // YAML and the entry for `customizations.cloudFormationStackSets` in LZA's customizations-config.yaml, in the
 // names of LZA's schema (ICloudFormationStackSet, IOperationPreferences). Pure.
 import { stringify } from "yaml";
+import { TYPES } from "../policypack/rules/types";
 import type { DeclaredResource } from "./mockRuntime";
-import type { RenderedFile } from "./render";
-
-export const STACKSET_RESOURCE_TYPE = "aws:cloudformation/stackSet:StackSet";
-export const STACKSET_INSTANCE_RESOURCE_TYPE = "aws:cloudformation/stackSetInstance:StackSetInstance";
+import type { RenderedFile } from "./renderedFile";
 
 const LZA_TEMPLATE_NAME = "runshell-stackset.template.yaml";
 export const LZA_TEMPLATE_FILE = `lza/${LZA_TEMPLATE_NAME}`;
@@ -48,14 +46,14 @@ interface LzaStackSetEntry {
 
 /** The one RunShell StackSet the program declared. */
 export function runShellStackSetInputs(resources: DeclaredResource[]): StackSetInputs {
-  const stackSets = resources.filter((r) => r.type === STACKSET_RESOURCE_TYPE);
+  const stackSets = resources.filter((r) => r.type === TYPES.stackSet);
   if (stackSets.length !== 1) throw new Error(`expected exactly one StackSet, found ${stackSets.length}`);
   return stackSets[0].inputs as unknown as StackSetInputs;
 }
 
 function stackSetInstances(resources: DeclaredResource[]): StackSetInstanceInputs[] {
   return resources
-    .filter((r) => r.type === STACKSET_INSTANCE_RESOURCE_TYPE)
+    .filter((r) => r.type === TYPES.stackSetInstance)
     .map((r) => r.inputs as unknown as StackSetInstanceInputs);
 }
 

@@ -1,13 +1,8 @@
 // Pure renderers: from the resources the program declared to the files a reviewer reads.
 import { renderLzaExport, runShellStackSetInputs } from "./lzaExport";
+import { TYPES } from "../policypack/rules/types";
 import type { DeclaredResource } from "./mockRuntime";
-
-export interface RenderedFile {
-  file: string;
-  content: string;
-}
-
-export const ABAC_RESOURCE_TYPE = "aws-native:sso:InstanceAccessControlAttributeConfiguration";
+import type { RenderedFile } from "./renderedFile";
 
 interface AbacInputs {
   instanceArn: string;
@@ -20,8 +15,8 @@ function json(value: unknown): string {
 
 /** `abac.json`: the ABAC singleton in the CloudFormation shape (`AWS::SSO::InstanceAccessControlAttributeConfiguration`). */
 export function renderAbac(resources: DeclaredResource[]): RenderedFile {
-  const abac = resources.filter((r) => r.type === ABAC_RESOURCE_TYPE);
-  if (abac.length !== 1) throw new Error(`expected exactly one ${ABAC_RESOURCE_TYPE}, found ${abac.length}`);
+  const abac = resources.filter((r) => r.type === TYPES.nativeAbac);
+  if (abac.length !== 1) throw new Error(`expected exactly one ${TYPES.nativeAbac}, found ${abac.length}`);
   const inputs = abac[0].inputs as unknown as AbacInputs;
   return {
     file: "abac.json",
@@ -35,12 +30,10 @@ export function renderAbac(resources: DeclaredResource[]): RenderedFile {
   };
 }
 
-export const SCP_RESOURCE_TYPE = "aws:organizations/policy:Policy";
-
 /** `scp.json`: the Policy's `content` input untouched (minified, no trailing newline), as Organizations stores it. */
 export function renderScp(resources: DeclaredResource[]): RenderedFile {
   const scps = resources.filter(
-    (r) => r.type === SCP_RESOURCE_TYPE && r.inputs.type === "SERVICE_CONTROL_POLICY",
+    (r) => r.type === TYPES.organizationsPolicy && r.inputs.type === "SERVICE_CONTROL_POLICY",
   );
   if (scps.length !== 1) throw new Error(`expected exactly one service control policy, found ${scps.length}`);
   return { file: "scp.json", content: String(scps[0].inputs.content) };

@@ -2,20 +2,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { DESCENDANT_OUS_INVOKE } from "../components/deploymentTargets";
+import { DESCENDANT_OUS_INVOKE } from "../config/deploymentTargets";
 import runStack from "../index";
 import { runOnMocks } from "./mockRuntime";
-import {
-  formatViolation,
-  mandatoryViolations,
-  PolicyConfigError,
-  readPolicyPackConfig,
-  renderPolicyReport,
-  runPolicyPack,
-  type PolicyPackConfig,
-  type PolicyReport,
-} from "./policyReport";
-import { renderAll, type RenderedFile } from "./render";
+import { formatViolation, mandatoryViolations, renderPolicyReport } from "./policyReport";
+import { PolicyConfigError, readPolicyPackConfig, type PolicyPackConfig } from "./policyConfig";
+import { runPolicyPack, type PolicyReport } from "./policyHost";
+import { renderAll } from "./render";
+import { type RenderedFile } from "./renderedFile";
 import { readProjectFile, readStackConfig, StackFileError } from "./stackFiles";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");

@@ -3,8 +3,8 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CONFIG_KEY_DECLARATIONS } from "../components/pulumiConfig";
-import { STACK_CONFIG_KEYS } from "../components/stackConfig";
+import { CONFIG_KEY_DECLARATIONS } from "../config/pulumiConfig";
+import { STACK_CONFIG_KEYS } from "../config/schema";
 import { readProjectFile } from "../synth/stackFiles";
 import { REPO_ROOT } from "./support/cli";
 

@@ -15,9 +15,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { STACK_CONFIG_KEYS } from "../components/stackConfig";
-import { motoEnvironment, resetMoto, startMoto } from "./support/moto";
-import { enforceIamPolicies, seedOrganization, type SeededDocuments } from "./support/seedOrganization";
+import { STACK_CONFIG_KEYS } from "../config/schema";
+import { motoEnvironment, resetMoto, startMoto } from "../testing/moto";
+import { enforceIamPolicies, seedOrganization, type SeededDocuments } from "../testing/seedOrganization";
 
 const ROOT = path.resolve(__dirname, "..");
 const CLI = path.join(ROOT, "cli", "ssm-runas.js");

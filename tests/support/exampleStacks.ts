@@ -1,5 +1,5 @@
-import { rawConfigFromPulumi } from "../../components/pulumiConfig";
-import type { RawStackConfig } from "../../components/stackConfig";
+import { rawConfigFromPulumi } from "../../config/pulumiConfig";
+import type { RawStackConfig } from "../../config/schema";
 import { readStackConfig } from "../../synth/stackFiles";
 import { PROJECT_DIR } from "../../synth/synth";
 

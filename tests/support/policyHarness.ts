@@ -2,17 +2,16 @@
 // argument bags), over resources of the real program on Pulumi's mock runtime or made by hand.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { declareStack } from "../../program";
-import { parseStackConfig, type RawStackConfig } from "../../components/stackConfig";
+import { parseStackConfig, type RawStackConfig } from "../../config/schema";
 import { runOnMocks, type DeclaredResource } from "../../synth/mockRuntime";
 import {
   NotApplicableError,
   policyResources,
-  resolvePolicyConfig,
   resourceValidationArgs,
   stackTagsFor,
   stackValidationArgs,
-  type PolicyPackConfig,
-} from "../../synth/policyReport";
+} from "../../synth/policyArgs";
+import { resolvePolicyConfig, type PolicyPackConfig } from "../../synth/policyConfig";
 import { exampleRawConfig } from "./exampleStacks";
 
 export const PROJECT = "ssm-runas-sync";

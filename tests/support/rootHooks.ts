@@ -1,5 +1,5 @@
 // Mocha root hooks: whatever a test started on loopback is stopped when the run ends.
-import { stopMoto } from "./moto";
+import { stopMoto } from "../../testing/moto";
 
 export const mochaHooks = {
   async afterAll() {

@@ -2,15 +2,13 @@
 // mock runtime's resource list leaves out: which provider each resource was given, and how many resources
 // were constructed at all (so a refusal can be shown to have declared nothing).
 import * as pulumi from "@pulumi/pulumi";
-import { DESCENDANT_OUS_INVOKE } from "../../components/deploymentTargets";
+import { DESCENDANT_OUS_INVOKE } from "../../config/deploymentTargets";
 import { runProgram } from "../../program";
 import { runOnMocks, type DeclaredResource, type MockRun } from "../../synth/mockRuntime";
 import { exampleStackConfig } from "./exampleStacks";
 
-export {
-  STACKSET_RESOURCE_TYPE as STACKSET,
-  STACKSET_INSTANCE_RESOURCE_TYPE as INSTANCE,
-} from "../../synth/lzaExport";
+export const STACKSET = "aws:cloudformation/stackSet:StackSet";
+export const INSTANCE = "aws:cloudformation/stackSetInstance:StackSetInstance";
 export const STACK = "aws:cloudformation/stack:Stack";
 export const AWS_PROVIDER = "pulumi:providers:aws";
 export const COMPONENT = "ssm-runas-sync:index:RunShellStackSet";

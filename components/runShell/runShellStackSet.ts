@@ -1,0 +1,126 @@
+// The RunShell StackSet component: the writer in every member account × region.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_STACKSET_OPERATION_PREFERENCES, type StackConfig } from "../../config/schema";
+import { writerInlineCode } from "../../lambda/bundle";
+import {
+  RUN_AS_DEFAULT_USER_PARAMETER,
+  RUNSHELL_MANAGEMENT_STACK_NAME,
+  RUNSHELL_STACKSET_NAME,
+} from "../../policypack/rules/names";
+import { COMPONENT_TYPES } from "../../policypack/rules/types";
+import { NEWEST_NODEJS_RUNTIME, type CallAs, type OnDelete } from "../../policypack/rules/values";
+import { runShellTemplateBody, templateParameters } from "./template";
+
+export type StackSetOperationPreferences = StackConfig["stackSetOperationPreferences"];
+
+export interface RunShellStackSetArgs {
+  /** The fallback Linux user wherever no override applies (sessions whose principal has no SSMSessionRunAs tag). */
+  defaultUser: string;
+  /** Root or OU ids; the StackSet also deploys to accounts that join them later. */
+  deploymentTargets: string[];
+  /** OU id → fallback user for that OU; the OUs must be disjoint from `deploymentTargets` and each other. */
+  organizationalUnitOverrides?: Record<string, string>;
+  /** Every region where Session Manager is used: its preferences, and so the document, are regional. */
+  regions: string[];
+  /** SELF from the management account (default), DELEGATED_ADMIN from a StackSets delegated administrator. */
+  callAs?: CallAs;
+  /** What deleting a stack instance does to the document: keep it (default) or restore the RunAs values found. */
+  onDelete?: OnDelete;
+  /** How fast StackSet operations roll out; default DEFAULT_STACKSET_OPERATION_PREFERENCES. */
+  operationPreferences?: StackSetOperationPreferences;
+  /** Also deploy the template as a plain stack per region in the account the program runs in. */
+  includeManagementAccount?: boolean;
+  /** Lambda runtime of the writer; default the newest Node.js runtime Lambda offers. */
+  writerRuntime?: string;
+}
+
+const CAPABILITIES = ["CAPABILITY_NAMED_IAM"];
+
+/**
+ * The RunShell writer in every member account × region through a service-managed StackSet (new accounts
+ * included), plus, optionally, the management account that StackSets never reach. One per organisation: the
+ * StackSet and the writer's resources have fixed names (the SCP exempts exactly them).
+ */
+export class RunShellStackSet extends pulumi.ComponentResource {
+  public readonly stackSetName: pulumi.Output<string>;
+  public readonly stackSetId: pulumi.Output<string>;
+  public readonly managementStackIds: pulumi.Output<string[]>;
+
+  constructor(name: string, args: RunShellStackSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(COMPONENT_TYPES.runShellStackSet, name, {}, opts);
+    const callAs = args.callAs ?? "SELF";
+    const preferences = args.operationPreferences ?? DEFAULT_STACKSET_OPERATION_PREFERENCES;
+    const parameters = templateParameters(args.defaultUser, args.onDelete ?? "retain");
+    const templateBody = runShellTemplateBody({
+      code: writerInlineCode(),
+      runtime: args.writerRuntime ?? NEWEST_NODEJS_RUNTIME,
+    });
+
+    const { concurrencyMode, ...stackSetPreferences } = preferences;
+    const stackSet = new aws.cloudformation.StackSet(
+      name,
+      {
+        name: RUNSHELL_STACKSET_NAME,
+        description: "ssm-runas-sync: SSM-SessionManagerRunShell with RunAs in every account and region",
+        permissionModel: "SERVICE_MANAGED",
+        autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+        callAs,
+        capabilities: CAPABILITIES,
+        // Instances of different regions are separate operations: run them side by side, not one at a time.
+        managedExecution: { active: true },
+        // Template updates; the provider cannot pass concurrencyMode here, so they run strict (see README).
+        operationPreferences: stackSetPreferences,
+        parameters: { ...parameters },
+        templateBody,
+      },
+      // AWS fills in the service-linked administration role, which would otherwise show as drift on every run
+      // (hashicorp/terraform-provider-aws#23464).
+      { parent: this, ignoreChanges: ["administrationRoleArn"] },
+    );
+
+    const instance = (target: string, region: string, parameterOverrides?: Record<string, string>) =>
+      new aws.cloudformation.StackSetInstance(
+        `${name}-${target}-${region}`,
+        {
+          stackSetName: stackSet.name,
+          callAs,
+          deploymentTargets: { organizationalUnitIds: [target] },
+          stackSetInstanceRegion: region,
+          parameterOverrides,
+          operationPreferences: { ...stackSetPreferences, concurrencyMode },
+          retainStack: false,
+        },
+        { parent: this },
+      );
+    for (const target of args.deploymentTargets) {
+      for (const region of args.regions) instance(target, region);
+    }
+    for (const [ou, user] of Object.entries(args.organizationalUnitOverrides ?? {})) {
+      for (const region of args.regions) instance(ou, region, { [RUN_AS_DEFAULT_USER_PARAMETER]: user });
+    }
+
+    const managementStacks = (args.includeManagementAccount ? args.regions : []).map((region) => {
+      const provider = new aws.Provider(`${name}-management-${region}`, { region }, { parent: this });
+      return new aws.cloudformation.Stack(
+        `${name}-management-${region}`,
+        {
+          name: RUNSHELL_MANAGEMENT_STACK_NAME,
+          templateBody,
+          parameters: { ...parameters },
+          capabilities: CAPABILITIES,
+        },
+        { parent: this, provider },
+      );
+    });
+
+    this.stackSetName = stackSet.name;
+    this.stackSetId = stackSet.stackSetId;
+    this.managementStackIds = pulumi.all(managementStacks.map((stack) => stack.id));
+    this.registerOutputs({
+      stackSetName: this.stackSetName,
+      stackSetId: this.stackSetId,
+      managementStackIds: this.managementStackIds,
+    });
+  }
+}

@@ -1,0 +1,62 @@
+// The fixed names of everything ssm-runas-sync deploys, in one place: the StackSet template creates them, the SCP
+// exempts or protects exactly them, the writer, the audit and the policy pack look for them. The pack publishes
+// on its own (`pulumi policy publish policypack`), so this folder depends on nothing; the program, the CLI and
+// the writer import from here. Plain literals, not template strings: esbuild keeps every template string in the
+// writer's inline code, used or not, and the reviewer should read only what the writer uses.
+
+export const CONFIG_NAMESPACE = "ssm-runas-sync";
+
+export const RUN_SHELL_DOCUMENT_NAME = "SSM-SessionManagerRunShell";
+/** The session tag Session Manager reads the Linux user from (exact casing). */
+export const RUN_AS_TAG_KEY = "SSMSessionRunAs";
+
+/** Every writer resource name starts with this. */
+export const WRITER_NAME_PREFIX = "ssm-runas-sync";
+
+/** IAM is global per account and the StackSet deploys once per region, so the role name carries the region. */
+export const WRITER_ROLE_PATH = "/ssm-runas-sync/";
+export const WRITER_ROLE_NAME_PREFIX = "ssm-runas-sync-writer-";
+export function writerRoleName(region: string): string {
+  return WRITER_ROLE_NAME_PREFIX + region;
+}
+
+/** Lambda functions and EventBridge rules are regional: one fixed name each. */
+export const WRITER_FUNCTION_NAME = "ssm-runas-sync-writer";
+export const RECONCILE_ON_CHANGE_RULE_NAME = "ssm-runas-sync-reconcile-on-change";
+export const RECONCILE_DAILY_RULE_NAME = "ssm-runas-sync-reconcile-daily";
+export const WRITER_LOG_GROUP_NAME = "/aws/lambda/ssm-runas-sync-writer";
+
+export const RUNSHELL_STACKSET_NAME = "ssm-runas-sync-runshell";
+/** The plain stack that carries the same template into the management account, which StackSets never reach. */
+export const RUNSHELL_MANAGEMENT_STACK_NAME = "ssm-runas-sync-runshell";
+
+/** The template parameters a stack instance takes (per-OU overrides set the user). */
+export const RUN_AS_DEFAULT_USER_PARAMETER = "RunAsDefaultUser";
+export const ON_DELETE_PARAMETER = "OnDelete";
+
+/** The writer custom resource's properties (strings, as CloudFormation sends them). */
+export const RUN_AS_ENABLED_PROPERTY = "RunAsEnabled";
+export const RUN_AS_DEFAULT_USER_PROPERTY = "RunAsDefaultUser";
+export const ON_DELETE_PROPERTY = "OnDelete";
+
+/** The writer's environment: what a reconcile (EventBridge) run applies. */
+export const RUN_AS_ENABLED_VARIABLE = "RUN_AS_ENABLED";
+export const RUN_AS_DEFAULT_USER_VARIABLE = "RUN_AS_DEFAULT_USER";
+
+/** aws:PrincipalArn pattern of the writer role (the principal that really writes the document). */
+export const WRITER_ROLE_ARN_PATTERN = "arn:aws:iam::*:role/ssm-runas-sync/ssm-runas-sync-writer-*";
+/** The role service-managed StackSets deploy stack instances with, in every member account. */
+export const STACKSET_EXECUTION_ROLE_ARN_PATTERN = "arn:aws:iam::*:role/stacksets-exec-*";
+
+export const RUN_SHELL_DOCUMENT_ARN_PATTERN = "arn:aws:ssm:*:*:document/SSM-SessionManagerRunShell";
+export const WRITER_FUNCTION_ARN_PATTERN = "arn:aws:lambda:*:*:function:ssm-runas-sync-writer";
+export const RECONCILE_RULE_ARN_PATTERNS: readonly string[] = [
+  "arn:aws:events:*:*:rule/ssm-runas-sync-reconcile-on-change",
+  "arn:aws:events:*:*:rule/ssm-runas-sync-reconcile-daily",
+];
+
+/** The roles Landing Zone Accelerator writes the document with (its pipeline and its custom resources). */
+export const LZA_EXCEPTION_PRINCIPALS: readonly string[] = [
+  "arn:aws:iam::*:role/AWSAccelerator-*",
+  "arn:aws:iam::*:role/cdk-accel-*",
+];

@@ -1,0 +1,5 @@
+/** A file synth writes: its path under the output folder and its content. */
+export interface RenderedFile {
+  file: string;
+  content: string;
+}

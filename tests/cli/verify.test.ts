@@ -1,0 +1,184 @@
+// `ssm-runas verify`: document, STS and identity store on moto; the ABAC call (which moto lacks) and the
+// SCP's explicit deny (which moto cannot produce) from aws-sdk-client-mock.
+import { expect } from "chai";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import { CreateUserCommand, IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import {
+  DescribeDocumentCommand,
+  GetDocumentCommand,
+  SSMClient,
+  UpdateDocumentCommand,
+} from "@aws-sdk/client-ssm";
+import {
+  DescribeInstanceAccessControlAttributeConfigurationCommand,
+  SSOAdminClient,
+} from "@aws-sdk/client-sso-admin";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { runCliInProcess } from "../support/cliInProcess";
+import { motoEnvironment, resetMoto, startMoto, type MotoServer } from "../../testing/moto";
+import { runShellContent, seedOrganization, type SeededOrganization } from "../../testing/seedOrganization";
+
+const INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-6804a3c7d1e2f5b9";
+const STORE = "d-3333333333";
+const REGION = "eu-west-1";
+const DOCUMENT = "SSM-SessionManagerRunShell";
+
+describe("ssm-runas verify", function () {
+  this.timeout(60_000);
+  let moto: MotoServer;
+  let org: SeededOrganization;
+  let account: string;
+  let ssoAdmin: AwsClientStub<SSOAdminClient>;
+  const verify = (...extra: string[]) =>
+    runCliInProcess(
+      [
+        "verify",
+        "--account",
+        account,
+        "--region",
+        REGION,
+        "--instance-arn",
+        INSTANCE_ARN,
+        "--identity-store-id",
+        STORE,
+        ...extra,
+      ],
+      motoEnvironment(moto),
+    );
+
+  before(async () => {
+    moto = await startMoto();
+    await resetMoto();
+    org = await seedOrganization(moto.endpoint, {
+      accounts: [
+        { name: "dev-1", documents: { [REGION]: { runAsEnabled: true, runAsDefaultUser: "ssm-fallback" } } },
+      ],
+    });
+    account = org.accountIds["dev-1"];
+    const identityStore = new IdentitystoreClient({
+      endpoint: moto.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "t", secretAccessKey: "t" },
+    });
+    for (const [userName, nickName] of [
+      ["alice", "alice"],
+      ["bob", "Bob.Smith"],
+    ]) {
+      await identityStore.send(
+        new CreateUserCommand({
+          IdentityStoreId: STORE,
+          UserName: userName,
+          NickName: nickName,
+          DisplayName: userName,
+          Name: { GivenName: userName, FamilyName: "Example" },
+        }),
+      );
+    }
+    ssoAdmin = mockClient(SSOAdminClient);
+    ssoAdmin
+      .on(DescribeInstanceAccessControlAttributeConfigurationCommand, { InstanceArn: INSTANCE_ARN })
+      .resolves({
+        Status: "ENABLED",
+        InstanceAccessControlAttributeConfiguration: {
+          AccessControlAttributes: [{ Key: "SSMSessionRunAs", Value: { Source: ["${path:nickName}"] } }],
+        },
+      });
+  });
+
+  after(() => ssoAdmin.restore());
+
+  it("passes ABAC, the user and the document, and fails the probe where no SCP stops the write (moto)", async () => {
+    const result = await verify("--user", "alice", "--expected-user", "ssm-fallback");
+    expect(result.stdout.split("\n")).to.deep.equal([
+      "PASS  ABAC maps SSMSessionRunAs: from ${path:nickName} on " + INSTANCE_ARN,
+      'PASS  user alice has a valid RunAs value: nickName is "alice"',
+      `PASS  ${DOCUMENT} in ${account}/${REGION} has RunAs on: runAsDefaultUser is "ssm-fallback" as expected`,
+      "FAIL  the SCP refuses a document write by OrganizationAccountAccessRole: NOT protected: the write reached " +
+        "the document and was turned down only because the content is unchanged (DuplicateDocumentContent); no " +
+        "service control policy denied it",
+      "",
+    ]);
+    expect(result.code).to.equal(1);
+  });
+
+  it("changes nothing with its probe: the document keeps its single version", async () => {
+    // Read as the member account, through the role the probe used.
+    const credentials = { accessKeyId: "t", secretAccessKey: "t" };
+    const sts = new STSClient({ endpoint: moto.endpoint, region: REGION, credentials });
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`,
+        RoleSessionName: "check",
+      }),
+    );
+    const ssm = new SSMClient({
+      endpoint: moto.endpoint,
+      region: REGION,
+      credentials: {
+        accessKeyId: Credentials!.AccessKeyId!,
+        secretAccessKey: Credentials!.SecretAccessKey!,
+        sessionToken: Credentials!.SessionToken,
+      },
+    });
+    const { Document } = await ssm.send(new DescribeDocumentCommand({ Name: DOCUMENT }));
+    expect([Document?.LatestVersion, Document?.DefaultVersion]).to.deep.equal(["1", "1"]);
+  });
+
+  it("fails the steps that fail and goes on: another source, an invalid attribute, a wrong default user", async () => {
+    const result = await verify(
+      "--user",
+      "bob",
+      "--expected-user",
+      "ec2-user",
+      "--source",
+      "${path:userName}",
+    );
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines.map((line) => line.slice(0, 4))).to.deep.equal(["FAIL", "FAIL", "FAIL", "FAIL"]);
+    expect(lines[0]).to.equal(
+      "FAIL  ABAC maps SSMSessionRunAs: it maps ${path:nickName}, but ${path:userName} is declared",
+    );
+    // The user is checked against what ABAC really maps.
+    expect(lines[1]).to.equal(
+      'FAIL  user bob has a valid RunAs value: nickName is "Bob.Smith": not a Linux user name (must match ^[a-z_][a-z0-9_-]{0,31}$)',
+    );
+    expect(lines[2]).to.match(/WRONG_USER: runAsDefaultUser is "ssm-fallback", expected "ec2-user"$/);
+    expect(result.code).to.equal(1);
+  });
+
+  it("passes the probe when a service control policy denies the write (aws-sdk-client-mock: SSM)", async () => {
+    const content = runShellContent({ runAsEnabled: true, runAsDefaultUser: "ssm-fallback", format: "YAML" });
+    const ssm = mockClient(SSMClient);
+    try {
+      ssm
+        .on(GetDocumentCommand)
+        .resolves({ Name: DOCUMENT, Content: content, DocumentFormat: "YAML", DocumentVersion: "3" });
+      ssm
+        .on(UpdateDocumentCommand)
+        .rejects(
+          Object.assign(
+            new Error(
+              `User: arn:aws:sts::${account}:assumed-role/OrganizationAccountAccessRole/ssm-runas-readonly is not ` +
+                `authorized to perform: ssm:UpdateDocument on resource: arn:aws:ssm:${REGION}:${account}:document/${DOCUMENT} ` +
+                "with an explicit deny in a service control policy",
+            ),
+            { name: "AccessDeniedException" },
+          ),
+        );
+      const result = await verify("--user", "alice", "--expected-user", "ssm-fallback");
+      expect(result.stdout.trimEnd().split("\n").at(-1)).to.equal(
+        "PASS  the SCP refuses a document write by OrganizationAccountAccessRole: refused with an explicit deny in a service control policy",
+      );
+      expect(result.code).to.equal(0);
+      const [probe] = ssm.commandCalls(UpdateDocumentCommand).map((call) => call.args[0].input);
+      expect(probe).to.deep.equal({
+        Name: DOCUMENT,
+        Content: content,
+        DocumentFormat: "YAML",
+        DocumentVersion: "$LATEST",
+      });
+    } finally {
+      ssm.restore();
+    }
+  });
+});

@@ -1,0 +1,260 @@
+import { expect } from "chai";
+import { writerInlineCode } from "../../../lambda/bundle";
+import {
+  RECONCILE_DAILY_RULE_NAME,
+  RECONCILE_ON_CHANGE_RULE_NAME,
+  RUN_SHELL_DOCUMENT_NAME,
+  WRITER_FUNCTION_NAME,
+  WRITER_LOG_GROUP_NAME,
+  WRITER_ROLE_ARN_PATTERN,
+  WRITER_ROLE_PATH,
+  writerRoleName,
+} from "../../../policypack/rules/names";
+import {
+  runShellTemplate,
+  runShellTemplateBody,
+  TEMPLATE_BODY_LIMIT,
+  TEMPLATE_BUDGET_BYTES,
+  type CloudFormationTemplate,
+} from "../../../components/runShell/template";
+import { NEWEST_NODEJS_RUNTIME } from "../../../policypack/rules/values";
+
+const WRITER = { code: writerInlineCode(), runtime: NEWEST_NODEJS_RUNTIME };
+const template = runShellTemplate(WRITER);
+interface Properties {
+  readonly [key: string]: Properties;
+}
+/** A resource's properties, loosely typed: the assertions below are what checks them. */
+const properties = (logicalId: string) => template.Resources[logicalId].Properties as unknown as Properties;
+
+// Regions with the longest names AWS has, and a spread of partitions' naming.
+const REGIONS = ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-5", "us-gov-west-1"];
+
+/** Resolves `Fn::Sub` the way CloudFormation would in one account and region. */
+function resolveSub(value: unknown, region: string, account = "111122223333", partition = "aws"): string {
+  const text = (value as { "Fn::Sub": string })["Fn::Sub"];
+  expect(text, JSON.stringify(value)).to.be.a("string");
+  return text
+    .replaceAll("${AWS::Region}", region)
+    .replaceAll("${AWS::AccountId}", account)
+    .replaceAll("${AWS::Partition}", partition);
+}
+
+/** IAM's wildcard match of an ARN pattern (`*` any run, `?` one character). */
+function arnLike(pattern: string, arn: string): boolean {
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${regex}$`).test(arn);
+}
+
+interface Statement {
+  Effect: string;
+  Action: string[];
+  Resource: unknown;
+}
+
+function statements(): Statement[] {
+  const policies = properties("WriterRole").Policies as unknown as {
+    PolicyDocument: { Statement: Statement[] };
+  }[];
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+describe("RunShell template", () => {
+  describe("parameters", () => {
+    it("take the default user, refusing root and non-Linux names, and the delete behaviour", () => {
+      const user = template.Parameters.RunAsDefaultUser;
+      expect(user.Type).to.equal("String");
+      expect(user).not.to.have.property("Default");
+      const pattern = new RegExp(String(user.AllowedPattern));
+      for (const good of ["ssm-fallback", "_svc", "a", "rootless"])
+        expect(pattern.test(good), good).to.equal(true);
+      for (const bad of ["root", "Admin", "1user", "", "a".repeat(33)])
+        expect(pattern.test(bad), bad).to.equal(false);
+      expect(template.Parameters.OnDelete).to.include({ Type: "String", Default: "retain" });
+      expect(template.Parameters.OnDelete.AllowedValues).to.deep.equal(["retain", "restore"]);
+    });
+  });
+
+  describe("writer role", () => {
+    it("is named from names.ts with the region, under the fixed path", () => {
+      const role = properties("WriterRole");
+      expect(role.Path).to.equal(WRITER_ROLE_PATH);
+      for (const region of REGIONS)
+        expect(resolveSub(role.RoleName, region)).to.equal(writerRoleName(region));
+    });
+
+    it("has a name unique per region, within IAM's 64 characters, that the SCP's exemption matches", () => {
+      const names = REGIONS.map((region) => resolveSub(properties("WriterRole").RoleName, region));
+      expect(new Set(names).size).to.equal(REGIONS.length);
+      for (const name of names) {
+        expect(name.length, name).to.be.at.most(64);
+        expect(
+          arnLike(WRITER_ROLE_ARN_PATTERN, `arn:aws:iam::111122223333:role${WRITER_ROLE_PATH}${name}`),
+        ).to.equal(true);
+      }
+    });
+
+    it("trusts Lambda alone", () => {
+      expect(properties("WriterRole").AssumeRolePolicyDocument.Statement).to.deep.equal([
+        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+    });
+
+    it("may write only the RunShell document of its own account and region", () => {
+      const ssm = statements().filter((s) => s.Action.some((action) => action.startsWith("ssm:")));
+      expect(ssm).to.have.length(1);
+      expect(ssm[0].Effect).to.equal("Allow");
+      expect(ssm[0].Action).to.have.members([
+        "ssm:GetDocument",
+        "ssm:DescribeDocument",
+        "ssm:CreateDocument",
+        "ssm:UpdateDocument",
+        "ssm:UpdateDocumentDefaultVersion",
+      ]);
+      expect(resolveSub(ssm[0].Resource, "eu-west-1")).to.equal(
+        `arn:aws:ssm:eu-west-1:111122223333:document/${RUN_SHELL_DOCUMENT_NAME}`,
+      );
+    });
+
+    it("may write logs only to its own log group, and nothing else", () => {
+      const rest = statements().filter((s) => !s.Action.some((action) => action.startsWith("ssm:")));
+      expect(rest).to.have.length(1);
+      expect(rest[0].Action).to.have.members(["logs:CreateLogStream", "logs:PutLogEvents"]);
+      expect(resolveSub(rest[0].Resource, "eu-west-1")).to.equal(
+        `arn:aws:logs:eu-west-1:111122223333:log-group:${WRITER_LOG_GROUP_NAME}:*`,
+      );
+      expect(JSON.stringify(properties("WriterRole"))).not.to.match(/"(Resource|Action)":\s*"\*"/);
+    });
+  });
+
+  describe("writer function", () => {
+    it("carries the built writer bundle byte for byte as inline code", () => {
+      expect(properties("WriterFunction").Code).to.deep.equal({ ZipFile: writerInlineCode() });
+      const deployed = JSON.parse(runShellTemplateBody(WRITER)) as CloudFormationTemplate;
+      expect(deployed.Resources.WriterFunction.Properties.Code).to.deep.equal({
+        ZipFile: writerInlineCode(),
+      });
+    });
+
+    it("runs on a supported Node.js runtime (22.x or newer) as index.handler with a bounded timeout", () => {
+      const fn = properties("WriterFunction");
+      expect(fn.FunctionName).to.equal(WRITER_FUNCTION_NAME);
+      expect(fn.Runtime).to.match(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+      expect(fn.Handler).to.equal("index.handler");
+      expect(fn.Timeout).to.be.within(10, 900);
+      expect(fn.Role).to.deep.equal({ "Fn::GetAtt": ["WriterRole", "Arn"] });
+    });
+
+    it("gives reconcile runs the desired values under the names the handler reads", () => {
+      const variables = properties("WriterFunction").Environment.Variables;
+      expect(variables).to.deep.equal({
+        RUN_AS_ENABLED: "true",
+        RUN_AS_DEFAULT_USER: { Ref: "RunAsDefaultUser" },
+      });
+      for (const name of Object.keys(variables)) expect(writerInlineCode()).to.contain(name);
+    });
+
+    it("logs to its own log group, which has a retention", () => {
+      expect(properties("WriterFunction").LoggingConfig).to.deep.equal({
+        LogGroup: { Ref: "WriterLogGroup" },
+      });
+      expect(properties("WriterLogGroup").LogGroupName).to.equal(WRITER_LOG_GROUP_NAME);
+      expect(properties("WriterLogGroup").RetentionInDays).to.be.a("number").and.be.above(0);
+    });
+  });
+
+  describe("custom resource", () => {
+    it("runs the writer with RunAsEnabled, the default user and the delete behaviour, within a bounded time", () => {
+      const document = template.Resources.RunShellDocument;
+      expect(document.Type).to.match(/^Custom::/);
+      expect(document.Properties).to.deep.equal({
+        ServiceToken: { "Fn::GetAtt": ["WriterFunction", "Arn"] },
+        ServiceTimeout: document.Properties.ServiceTimeout,
+        RunAsEnabled: "true",
+        RunAsDefaultUser: { Ref: "RunAsDefaultUser" },
+        OnDelete: { Ref: "OnDelete" },
+      });
+      expect(document.Properties.ServiceTimeout)
+        .to.be.above(properties("WriterFunction").Timeout as unknown as number)
+        .and.below(3600);
+      for (const name of ["RunAsEnabled", "RunAsDefaultUser", "OnDelete"])
+        expect(writerInlineCode()).to.contain(name);
+    });
+  });
+
+  describe("reconcile rules", () => {
+    it("fire on CloudTrail writes to the document", () => {
+      const rule = properties("ReconcileOnChangeRule");
+      expect(rule.Name).to.equal(RECONCILE_ON_CHANGE_RULE_NAME);
+      expect(rule.EventPattern).to.deep.equal({
+        source: ["aws.ssm"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        detail: {
+          eventSource: ["ssm.amazonaws.com"],
+          eventName: ["CreateDocument", "UpdateDocument", "DeleteDocument", "UpdateDocumentDefaultVersion"],
+          requestParameters: { name: [RUN_SHELL_DOCUMENT_NAME] },
+        },
+      });
+    });
+
+    it("fire once a day as well", () => {
+      const rule = properties("ReconcileDailyRule");
+      expect(rule.Name).to.equal(RECONCILE_DAILY_RULE_NAME);
+      expect(rule.ScheduleExpression).to.equal("rate(1 day)");
+    });
+
+    for (const [ruleId, permissionId] of [
+      ["ReconcileOnChangeRule", "ReconcileOnChangePermission"],
+      ["ReconcileDailyRule", "ReconcileDailyPermission"],
+    ]) {
+      it(`${ruleId} targets the writer, which only that rule's ARN may invoke through ${permissionId}`, () => {
+        expect(properties(ruleId).State).to.equal("ENABLED");
+        expect(properties(ruleId).Targets).to.deep.equal([
+          { Id: "writer", Arn: { "Fn::GetAtt": ["WriterFunction", "Arn"] } },
+        ]);
+        expect(template.Resources[permissionId].Type).to.equal("AWS::Lambda::Permission");
+        expect(properties(permissionId)).to.deep.equal({
+          Action: "lambda:InvokeFunction",
+          FunctionName: { Ref: "WriterFunction" },
+          Principal: "events.amazonaws.com",
+          SourceArn: { "Fn::GetAtt": [ruleId, "Arn"] },
+        });
+      });
+
+      it(`${ruleId} goes before the custom resource on delete, so a restore is not reconciled away`, () => {
+        expect(template.Resources[ruleId].DependsOn).to.equal("RunShellDocument");
+      });
+    }
+  });
+
+  describe("limits", () => {
+    it("refuses a template body CloudFormation would reject, naming both sizes", () => {
+      const code = "x".repeat(TEMPLATE_BODY_LIMIT);
+      expect(() => runShellTemplateBody({ ...WRITER, code })).to.throw(
+        new RegExp(
+          `the RunShell template is \\d+ bytes, above the ${TEMPLATE_BODY_LIMIT} CloudFormation takes`,
+        ),
+      );
+    });
+
+    it(`stays within its budget of ${TEMPLATE_BUDGET_BYTES} bytes (half the limit), readable code included`, () => {
+      expect(Buffer.byteLength(runShellTemplateBody(WRITER))).to.be.at.most(TEMPLATE_BUDGET_BYTES);
+    });
+
+    it("carries the writer readable: one statement a line, names kept, not minified", () => {
+      const lines = WRITER.code.split("\n");
+      expect(lines.length).to.be.greaterThan(100);
+      expect(Math.max(...lines.map((line) => line.length))).to.be.at.most(160);
+      expect(WRITER.code).to.match(/async function writeRunAs\(/);
+    });
+
+    it("runs the writer on the configured runtime", () => {
+      expect(
+        runShellTemplate({ ...WRITER, runtime: "nodejs22.x" }).Resources.WriterFunction.Properties.Runtime,
+      ).to.equal("nodejs22.x");
+    });
+  });
+});

@@ -1,0 +1,187 @@
+// The pack as the Pulumi CLI runs it: policypack/index.ts started from its own folder (what `--policy-pack
+// policypack` does), serving @pulumi/policy's analyzer over gRPC on loopback. This test plays the engine:
+// it asks for the pack's info, configures it, and sends real resources of the program to Analyze and
+// AnalyzeStack.
+import { expect } from "chai";
+import { spawn, type ChildProcess } from "node:child_process";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
+import type { DeclaredResource } from "../../synth/mockRuntime";
+import { REPO_ROOT } from "../support/cli";
+import { exampleRawConfig } from "../support/exampleStacks";
+import { exampleResources, programResourcesFor } from "../support/policyHarness";
+
+const PACK_DIR = path.join(REPO_ROOT, "policypack");
+
+type Client = InstanceType<typeof analyzerGrpc.AnalyzerClient>;
+
+function call<Req, Res>(client: Client, method: string, request: Req): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    const fn = (
+      client as unknown as Record<string, (r: Req, cb: (e: Error | null, res: Res) => void) => void>
+    )[method].bind(client);
+    fn(request, (err, response) => (err ? reject(err) : resolve(response)));
+  });
+}
+
+function toStruct(value: Record<string, unknown>): Struct {
+  return Struct.fromJavaScript(value as Parameters<typeof Struct.fromJavaScript>[0]);
+}
+
+function options(resource: DeclaredResource): analyzer.AnalyzerResourceOptions {
+  const opts = new analyzer.AnalyzerResourceOptions();
+  opts.setProtect(resource.protect);
+  opts.setCustomtimeouts(new analyzer.AnalyzerResourceOptions.CustomTimeouts());
+  if (resource.parent) opts.setParent(resource.parent);
+  return opts;
+}
+
+function analyzeRequest(resource: DeclaredResource): analyzer.AnalyzeRequest {
+  const request = new analyzer.AnalyzeRequest();
+  request.setType(resource.type);
+  request.setName(resource.name);
+  request.setUrn(resource.urn);
+  request.setProperties(toStruct(resource.inputs));
+  request.setOptions(options(resource));
+  return request;
+}
+
+interface Diagnostic {
+  policy: string;
+  level: analyzer.EnforcementLevel;
+  message: string;
+}
+
+function diagnostics(response: analyzer.AnalyzeResponse): Diagnostic[] {
+  return response.getDiagnosticsList().map((d) => ({
+    policy: d.getPolicyname(),
+    level: d.getEnforcementlevel(),
+    message: d.getMessage(),
+  }));
+}
+
+async function analyzeAll(client: Client, resources: DeclaredResource[]): Promise<Diagnostic[]> {
+  const found: Diagnostic[] = [];
+  for (const resource of resources) {
+    found.push(...diagnostics(await call(client, "analyze", analyzeRequest(resource))));
+  }
+  const stack = new analyzer.AnalyzeStackRequest();
+  stack.setResourcesList(
+    resources.map((resource) => {
+      const r = new analyzer.AnalyzerResource();
+      r.setType(resource.type);
+      r.setName(resource.name);
+      r.setUrn(resource.urn);
+      r.setProperties(toStruct({ ...resource.inputs, id: `${resource.name}-id` }));
+      r.setOptions(options(resource));
+      if (resource.parent) r.setParent(resource.parent);
+      return r;
+    }),
+  );
+  found.push(...diagnostics(await call(client, "analyzeStack", stack)));
+  return found;
+}
+
+async function configure(client: Client, config: Record<string, Record<string, unknown>>) {
+  const request = new analyzer.ConfigureAnalyzerRequest();
+  for (const [policy, properties] of Object.entries(config)) {
+    const entry = new analyzer.PolicyConfig();
+    entry.setEnforcementlevel(analyzer.EnforcementLevel.MANDATORY);
+    entry.setProperties(toStruct(properties));
+    request.getPolicyconfigMap().set(policy, entry);
+  }
+  await call(client, "configure", request);
+}
+
+describe("policy pack served by @pulumi/policy (the engine's view)", function () {
+  this.timeout(60_000);
+  let child: ChildProcess | undefined;
+  let client: Client;
+
+  before(async () => {
+    // As the Pulumi CLI starts a TypeScript pack: its index.ts, from its own folder (package.json holds the version).
+    child = spawn(process.execPath, ["--require", "tsx/cjs", "index.ts"], {
+      cwd: PACK_DIR,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      let stdout = "";
+      let stderr = "";
+      const timer = setTimeout(() => reject(new Error(`the pack did not start: ${stderr}`)), 30_000);
+      child?.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child?.stdout?.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const line = /^(\d+)\n/.exec(stdout);
+        if (line) {
+          clearTimeout(timer);
+          resolve(Number(line[1]));
+        }
+      });
+      child?.on("exit", (code) => reject(new Error(`the pack exited with ${code}: ${stderr}`)));
+    });
+    client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  });
+
+  after(() => {
+    client?.close();
+    child?.kill("SIGTERM");
+  });
+
+  it("announces the pack, its policies, their levels and the requiredExceptionPrincipals schema", async () => {
+    const info = await call<Empty, analyzer.AnalyzerInfo>(client, "getAnalyzerInfo", new Empty());
+    expect(info.getName()).to.equal("ssm-runas-sync");
+    expect(info.getVersion()).to.equal("0.1.0");
+    // The generated enum is a plain object (name → number), without the reverse mapping.
+    const levelName = (level: number) =>
+      Object.entries(analyzer.EnforcementLevel).find(([, value]) => value === level)?.[0];
+    const levels = Object.fromEntries(
+      info.getPoliciesList().map((p) => [p.getName(), levelName(p.getEnforcementlevel())]),
+    );
+    expect(levels).to.deep.equal({
+      "ssm-runas-abac-run-as-attribute": "MANDATORY",
+      "ssm-runas-scp-denies-document-writes": "MANDATORY",
+      "ssm-runas-scp-exception-principals": "MANDATORY",
+      "ssm-runas-scp-protects-writer": "MANDATORY",
+      "ssm-runas-stackset-writer": "MANDATORY",
+      "ssm-runas-stack-complete": "MANDATORY",
+      "ssm-runas-lambda-runtime-supported": "ADVISORY",
+      "ssm-runas-scp-size": "ADVISORY",
+      "ssm-runas-scp-exception-patterns-narrow": "ADVISORY",
+    });
+    const exceptions = info
+      .getPoliciesList()
+      .find((p) => p.getName() === "ssm-runas-scp-exception-principals");
+    const schema = exceptions?.getConfigschema()?.getProperties()?.toJavaScript() ?? {};
+    expect(schema.requiredExceptionPrincipals).to.deep.include({
+      type: "array",
+      items: { type: "string" },
+      default: ["arn:aws:iam::*:role/AWSAccelerator-*", "arn:aws:iam::*:role/cdk-accel-*"],
+    });
+  });
+
+  it("finds nothing wrong with the dev stack, and refuses it with the LZA patterns left out", async () => {
+    // The CLI sends each policy's config with the schema defaults filled in.
+    await configure(client, {
+      "ssm-runas-scp-exception-principals": {
+        requiredExceptionPrincipals: [
+          "arn:aws:iam::*:role/AWSAccelerator-*",
+          "arn:aws:iam::*:role/cdk-accel-*",
+        ],
+      },
+    });
+    expect(await analyzeAll(client, await exampleResources("dev"))).to.deep.equal([]);
+    const withoutLza = await programResourcesFor({
+      ...exampleRawConfig("dev"),
+      scpExceptionPrincipalArns: [],
+    });
+    const found = await analyzeAll(client, withoutLza);
+    expect(found.map((d) => [d.policy, d.level])).to.deep.equal([
+      ["ssm-runas-scp-exception-principals", analyzer.EnforcementLevel.MANDATORY],
+    ]);
+    expect(found[0].message).to.match(/without exempting arn:aws:iam::\*:role\/AWSAccelerator-\*/);
+  });
+});

@@ -1,32 +1,49 @@
-// The README's quick start, CI/CD notes, rollout runbook and troubleshooting table must keep working as the
-// code changes. Every command in them is extracted (```sh blocks, and inline `code` that starts with a command)
-// and checked by what can run here:
+// The documentation (README.md, the map; docs/ by audience; policypack/README.md) must keep working as the code
+// changes. Every command in it is extracted (```sh blocks, and inline `code` that starts with a command) and
+// checked by what can run here:
 //   npm run synth …        run for real (to a temporary folder), the files it promises must appear;
-//   npx ssm-runas audit …  run for real against the moto emulator, on an organisation seeded to match;
+//   npx ssm-runas audit …  those of the rollout runbook run for real against the moto emulator, on an
+//                          organisation seeded to match;
 //   npx ssm-runas …        every subcommand must be listed by its parent's --help, every option by its own;
 //   aws …                  the service, operation and options must exist in botocore's models (what the AWS
 //                          CLI is built from), since no AWS account is reachable;
 //   pulumi …               a known subcommand, an existing Pulumi.<stack>.yaml, an existing policy pack;
 //   anything else          must be on a short list of tools the test knowingly does not check.
 // A command that fits none of these fails the test, so a new one gets a check or a conscious exemption.
+// Besides: README.md stays a map (small, linking to every document), every relative link resolves, and no
+// document points at anything outside the repository.
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { STACK_CONFIG_KEYS } from "../config/schema";
-import { motoEnvironment, resetMoto, startMoto } from "../testing/moto";
-import { enforceIamPolicies, seedOrganization, type SeededDocuments } from "../testing/seedOrganization";
+import { STACK_CONFIG_KEYS } from "../../config/schema";
+import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
+import { enforceIamPolicies, seedOrganization, type SeededDocuments } from "../../testing/seedOrganization";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "cli", "ssm-runas.js");
-const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 
-/** The sections whose commands are users' instructions. */
-const CHECKED_SECTIONS = ["Quick start", "CI/CD", "Rollout runbook", "Troubleshooting"];
+const README = "README.md";
+const OPERATIONS = "docs/operations.md";
+/** Every user document: all their commands are checked, all their links followed. */
+const DOC_FILES = [
+  README,
+  "docs/design.md",
+  "docs/configuration.md",
+  OPERATIONS,
+  "docs/lza.md",
+  "docs/development.md",
+  "policypack/README.md",
+];
+const DOCS = new Map(DOC_FILES.map((file) => [file, fs.readFileSync(path.join(ROOT, file), "utf8")]));
+const doc = (file: string) => DOCS.get(file) ?? "";
 
-// Tools the README may use that cannot be checked here (they act on an instance, a browser or a git checkout).
+/** README.md is the map: what it is, the quick start, links. Everything else lives in docs/. */
+const README_MAX_BYTES = 12 * 1024;
+
+// Tools the documents may use that cannot be checked here (they act on an instance, a browser or a git checkout).
 const UNCHECKED_TOOLS = new Set(["getent", "base64", "git", "cd", "whoami"]);
 
 const PULUMI_COMMANDS: Record<string, string[] | null> = {
@@ -43,13 +60,13 @@ const PULUMI_COMMANDS: Record<string, string[] | null> = {
   policy: ["publish", "enable", "validate-config", "ls"],
   config: ["set", "get"],
 };
-// Flags the README may mention on their own (`pulumi --policy-pack-config`): preview and up take them.
+// Flags the documents may mention on their own (`pulumi --policy-pack-config`): preview and up take them.
 const PULUMI_FLAGS = new Set(["--stack", "--policy-pack", "--policy-pack-config", "--refresh", "--diff"]);
 
 // --- extraction ------------------------------------------------------------------------------------------
 
 /** `## Title` → its text up to the next `## ` heading (subsections included). */
-function readmeSections(markdown: string): Map<string, string> {
+function docSections(markdown: string): Map<string, string> {
   const result = new Map<string, string>();
   const parts = markdown.split(/^## /m).slice(1);
   for (const part of parts) {
@@ -290,7 +307,7 @@ function classify(command: string): { kind: Kind; words: string[] } {
   return { kind: "unknown", words };
 }
 
-/** Every problem with a list of README commands (empty when they all check out). */
+/** Every problem with a list of documented commands (empty when they all check out). */
 function checkCommands(commands: string[]): string[] {
   const problems: string[] = [];
   const aws: { words: string[]; command: string }[] = [];
@@ -307,23 +324,22 @@ function checkCommands(commands: string[]): string[] {
 
 // --- what is run for real ----------------------------------------------------------------------------------
 
-/** Commands of the checked sections; `inline` ones are mentions in prose, checked but never run. */
-function readmeCommands(): { section: string; command: string; inline: boolean }[] {
-  const sections = readmeSections(README);
-  return CHECKED_SECTIONS.flatMap((section) => {
-    const body = sections.get(section) ?? "";
-    return [
-      ...blockCommands(body).map((command) => ({ section, command, inline: false })),
-      ...inlineCommands(body).map((command) => ({ section, command, inline: true })),
-    ];
-  });
+/** Every command of every document, with the `## ` section it stands in; `inline` ones are mentions in prose,
+ * checked but never run. */
+function docCommands(): { file: string; section: string; command: string; inline: boolean }[] {
+  return DOC_FILES.flatMap((file) =>
+    [...docSections(doc(file))].flatMap(([section, body]) => [
+      ...blockCommands(body).map((command) => ({ file, section, command, inline: false })),
+      ...inlineCommands(body).map((command) => ({ file, section, command, inline: true })),
+    ]),
+  );
 }
 
-/** The instructions (shell blocks) that can run here as written: no placeholders. */
-const runnableCommands = () =>
+/** The instructions (shell blocks) that can run here as written, no placeholders; `where` narrows them. */
+const runnableCommands = (where: (c: { file: string; section: string }) => boolean = () => true) =>
   unique(
-    readmeCommands()
-      .filter((c) => !c.inline)
+    docCommands()
+      .filter((c) => !c.inline && where(c))
       .map((c) => c.command),
   ).filter((command) => !shellWords(command).some(isPlaceholder));
 
@@ -348,7 +364,7 @@ function synthArguments(words: string[], out: string): string[] {
   return [...args, "--out", out];
 }
 
-// The example stacks' OU and root ids, so a README command naming them runs against the seeded organisation.
+// The example stacks' OU and root ids, so a documented command naming them runs against the seeded organisation.
 function exampleIds(): string[] {
   const text = ["dev", "prod"]
     .map((s) => fs.readFileSync(path.join(ROOT, `Pulumi.${s}.yaml`), "utf8"))
@@ -360,22 +376,119 @@ const PROD = parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"))
   config: Record<string, unknown>;
 };
 
+// --- links and outside references ------------------------------------------------------------------------
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
+function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  for (const match of markdown.replace(FENCE, "").matchAll(/^#{1,6} +(.+?) *#*$/gm)) {
+    const slug = match[1]
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, "")
+      .replace(/ /g, "-");
+    const count = seen.get(slug) ?? 0;
+    seen.set(slug, count + 1);
+    anchors.add(count === 0 ? slug : `${slug}-${count}`);
+  }
+  return anchors;
+}
+
+/** Every relative link of `markdown` (a document at `file`) that names a missing file or heading. */
+function brokenLinks(file: string, markdown: string, read: (file: string) => string | undefined): string[] {
+  const problems: string[] = [];
+  for (const match of markdown.replace(FENCE, "").matchAll(/\]\(([^)\s]+)\)/g)) {
+    const target = match[1];
+    if (/^[a-z][a-z+.-]*:/i.test(target)) continue; // https:, mailto:
+    const [linked, anchor] = target.split("#", 2);
+    const targetFile = linked
+      ? path.posix.normalize(path.posix.join(path.posix.dirname(file), linked))
+      : file;
+    const text = read(targetFile);
+    if (text === undefined) problems.push(`${file}: ${target}: no file ${targetFile}`);
+    else if (anchor !== undefined && !headingAnchors(text).has(anchor))
+      problems.push(`${file}: ${target}: no heading #${anchor} in ${targetFile}`);
+  }
+  return problems;
+}
+
+const readRepoFile = (file: string) => {
+  const full = path.join(ROOT, file);
+  if (!fs.existsSync(full)) return undefined;
+  return fs.statSync(full).isDirectory() ? "" : fs.readFileSync(full, "utf8");
+};
+
+/** Words that point at something outside the repository: planning documents and tracker numbers. */
+const OUTSIDE_REFERENCES = [/\bDESIGN\.md\b/, /\bthe seeds?\b/i, /\bbrief\b/i, /\bissue #\d+/i];
+
+function outsideReferences(text: string): string[] {
+  return OUTSIDE_REFERENCES.flatMap((pattern) =>
+    [...text.matchAll(new RegExp(pattern.source, `${pattern.flags}g`))].map((m) => m[0]),
+  );
+}
+
 // --- tests -------------------------------------------------------------------------------------------------
 
-describe("README", () => {
-  const sections = readmeSections(README);
-  const headings = [...sections.keys()];
+describe("documentation", () => {
+  const operations = docSections(doc(OPERATIONS));
+  const headings = [...operations.keys()];
 
-  it("has CI/CD, the rollout runbook and troubleshooting, before Development", () => {
+  it("README.md is a map: at most 12 KB, linking to every other document", () => {
+    expect(Buffer.byteLength(doc(README), "utf8")).to.be.at.most(README_MAX_BYTES);
+    for (const file of DOC_FILES.filter((f) => f !== README)) {
+      expect(doc(README), `a link to ${file}`).to.include(`](${file}`);
+    }
+    expect(docSections(doc(README)).has("Quick start")).to.equal(true);
+  });
+
+  it("every document in docs/ is one this test reads", () => {
+    const inDocs = fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md"));
+    expect(DOC_FILES).to.include.members(inDocs.map((f) => `docs/${f}`));
+  });
+
+  it("every relative link resolves to a file, and to a heading there", () => {
+    const problems = DOC_FILES.flatMap((file) => brokenLinks(file, doc(file), readRepoFile));
+    expect(problems).to.deep.equal([]);
+  });
+
+  it("the link checker refuses a missing file or heading (so a pass means something)", () => {
+    const files: Record<string, string> = { "docs/a.md": "# A\n\n## Two words\n\n## Two words\n" };
+    const read = (file: string) => files[file];
+    expect(
+      brokenLinks(
+        "README.md",
+        "[ok](docs/a.md#two-words-1) [ok](docs/a.md) [ok](https://example.com/x#y) [file](docs/b.md) [head](docs/a.md#three)",
+        read,
+      ),
+    ).to.have.length(2);
+    expect(brokenLinks("docs/a.md", "[up](../docs/a.md#a) [same](#two-words)", read)).to.deep.equal([]);
+    expect(
+      headingAnchors("### 1. Entra ID: a per-user `x`\n## CI/CD\n## Offline render (`synth`)"),
+    ).to.have.all.keys("1-entra-id-a-per-user-x", "cicd", "offline-render-synth");
+  });
+
+  it("no document points at anything outside the repository", () => {
+    const texts = [...DOC_FILES, "Pulumi.dev.yaml", "Pulumi.prod.yaml"].map((file) => ({
+      file,
+      found: outsideReferences(readRepoFile(file) ?? ""),
+    }));
+    expect(texts.filter((t) => t.found.length > 0)).to.deep.equal([]);
+    // Negative control.
+    expect(
+      outsideReferences("See DESIGN.md; the seeds planned it; per the brief; issue #11. Briefly, fine."),
+    ).to.have.length(4);
+  });
+
+  it("operations: the rollout runbook, rollback, troubleshooting and CI/CD, the runbook first", () => {
     const at = (title: string) => headings.indexOf(title);
-    for (const title of ["CI/CD", "Rollout runbook", "Troubleshooting"]) {
-      expect(at(title), title).to.be.within(0, at("Development") - 1);
+    for (const title of ["Rollout runbook", "Rollback", "Troubleshooting", "CI/CD"]) {
+      expect(at(title), title).to.be.at.least(0);
     }
     expect(at("Rollout runbook")).to.be.lessThan(at("Troubleshooting"));
   });
 
   it("runbook: the five stages in order, each with its rollback, and LZA coexistence", () => {
-    const runbook = sections.get("Rollout runbook") ?? "";
+    const runbook = operations.get("Rollout runbook") ?? "";
     const stages = [...runbook.matchAll(/^### (\d)\. (.+)$/gm)].map((m) => [Number(m[1]), m[2]] as const);
     expect(stages.map(([n]) => n)).to.deep.equal([1, 2, 3, 4, 5]);
     expect(stages.map(([, title]) => title).join(" | ")).to.match(/Entra.*ABAC.*StackSet.*SCP.*Production/);
@@ -407,7 +520,9 @@ describe("README", () => {
       "secretsprovider", // lines `pulumi stack init` adds to Pulumi.<stack>.yaml
       "encryptionsalt",
     ]);
-    const text = ["CI/CD", "Rollout runbook", "Troubleshooting"].map((s) => sections.get(s) ?? "").join("\n");
+    const text = ["CI/CD", "Rollout runbook", "Troubleshooting"]
+      .map((s) => operations.get(s) ?? "")
+      .join("\n");
     const words = unique([...text.matchAll(/`([a-z]+[A-Z][A-Za-z0-9]*)`/g)].map((m) => m[1]));
     expect(words.length).to.be.greaterThan(5);
     for (const word of words) {
@@ -417,7 +532,7 @@ describe("README", () => {
   });
 
   it("troubleshooting: a row per known symptom, each with cause, a command that confirms it, and a fix", () => {
-    const rows = (sections.get("Troubleshooting") ?? "")
+    const rows = (operations.get("Troubleshooting") ?? "")
       .split("\n")
       .filter((line) => line.startsWith("| ") && !/^\| (symptom|---)/.test(line))
       .map((line) => line.slice(2, -2).split(" | "));
@@ -448,7 +563,7 @@ describe("README", () => {
     );
     const documented = unique(
       [
-        ...(sections.get("CI/CD") ?? "").matchAll(/^\| `([A-Z][A-Z0-9_]+)`(?:, `([A-Z][A-Z0-9_]+)`)?/gm),
+        ...(operations.get("CI/CD") ?? "").matchAll(/^\| `([A-Z][A-Z0-9_]+)`(?:, `([A-Z][A-Z0-9_]+)`)?/gm),
       ].flatMap((m) => [m[1], m[2]].filter((name): name is string => Boolean(name))),
     );
     expect(used.length).to.be.greaterThan(5);
@@ -456,18 +571,26 @@ describe("README", () => {
   });
 
   describe("commands", () => {
-    it("are found in every checked section", () => {
-      const found = readmeCommands();
-      for (const section of ["Quick start", "Rollout runbook", "Troubleshooting"]) {
+    it("are found where users follow them: the quick start, the runbook, troubleshooting, CI/CD", () => {
+      const found = docCommands();
+      for (const [file, section] of [
+        [README, "Quick start"],
+        [OPERATIONS, "Rollout runbook"],
+        [OPERATIONS, "Troubleshooting"],
+        [OPERATIONS, "CI/CD"],
+      ]) {
         expect(
-          found.filter((c) => c.section === section),
-          section,
+          found.filter((c) => c.file === file && c.section === section),
+          `${file}: ${section}`,
         ).to.not.deep.equal([]);
+      }
+      for (const command of ["npm ci", "npm test"]) {
+        expect(runnableCommands((c) => c.file === README && c.section === "Quick start")).to.include(command);
       }
     });
 
     it("name subcommands, options, scripts, stacks and AWS operations that exist", () => {
-      const commands = unique(readmeCommands().map((c) => c.command));
+      const commands = unique(docCommands().map((c) => c.command));
       expect(checkCommands(commands)).to.deep.equal([]);
     }).timeout(180_000);
 
@@ -489,7 +612,7 @@ describe("README", () => {
       ).to.deep.equal([]);
     }).timeout(180_000);
 
-    it("npm run synth: each one runs and writes what the README promises", () => {
+    it("npm run synth: each one runs and writes what the documents promise", () => {
       const synths = runnableCommands().filter((c) => /^npm run synth\b/.test(c));
       const stacks = synths.map((c) => optionValue(shellWords(c), "--stack"));
       expect(stacks).to.include.members(["dev", "prod"]);
@@ -514,7 +637,7 @@ describe("README", () => {
 
     describe("npx ssm-runas audit, against the emulator", () => {
       const audits = () =>
-        runnableCommands()
+        runnableCommands((c) => c.file === OPERATIONS && c.section === "Rollout runbook")
           .map((command) => ({ command, ...classify(command) }))
           .filter(({ kind, words }) => kind === "ssm-runas" && words[0] === "audit" && words[1] !== "users");
 
@@ -527,7 +650,7 @@ describe("README", () => {
         ...override,
       });
 
-      /** Seeds an organisation whose OUs stand for the example stacks' ids; returns README id → seeded id. */
+      /** Seeds an organisation whose OUs stand for the example stacks' ids; returns documented id → seeded id. */
       async function seed(override: SeededDocuments = {}) {
         const { endpoint } = await startMoto();
         await resetMoto();
@@ -564,7 +687,7 @@ describe("README", () => {
 
       it("every audit in the runbook reports a compliant organisation as COMPLIANT (exit 0)", async () => {
         const commands = audits();
-        expect(commands.length, "runnable audits in the README").to.be.greaterThanOrEqual(2);
+        expect(commands.length, "runnable audits in the runbook").to.be.greaterThanOrEqual(2);
         const ids = await seed();
         for (const { command, words } of commands) {
           const run = await runAudit(words, ids);

@@ -125,7 +125,7 @@ describe("RunShell writer racing another writer (bundled, on moto)", () => {
     for (let run = 1; run <= runs; run++) {
       await resetWith(harness, CONSOLE_DOCUMENT);
       // The writer's calls get a random pause, so that the other writer's land anywhere among them.
-      harness.proxy.intercept = () => sleep(next() * 4);
+      harness.proxy.intercept = async () => void (await sleep(next() * 4));
       let newest: Document | undefined;
       let otherDone = false;
       const otherWriter = (async () => {

@@ -64,7 +64,7 @@ function sameVersions(a: Versions | undefined, b: Versions): boolean {
 
 interface Step {
   outcome: "missing" | "created" | "unchanged" | "promoted" | "updated" | "adopted";
-  /** The RunAs values found. */
+  /** The RunAs values found in the version read (the latest). */
   prior: RunAs;
   /** The versions DescribeDocument shows when no one else wrote since; none: nothing was made the default. */
   expected?: Versions;

@@ -1,21 +1,32 @@
-// Read-modify-write of SSM-SessionManagerRunShell: read the default version (the one sessions use), write only
-// what differs, make the new version the default, and start over when another writer got in between.
-import { SSM, type GetDocumentResult } from "@aws-sdk/client-ssm";
+// Read-modify-write of SSM-SessionManagerRunShell. Sessions use the default version, but other writers (AWS's
+// documented CLI procedure, LZA's Session Manager settings) may add a version with `UpdateDocument
+// --document-version $LATEST` alone and leave the default behind: the latest version is the newest intent.
+// Goal state: the default version holds the latest version's content with RunAs applied — normally it *is* the
+// latest version. The writer applies RunAs to the latest version, makes the result the default, then looks
+// again and starts over from the newest version when another writer got in between.
+import { SSM } from "@aws-sdk/client-ssm";
 import { applyRunAs, DOCUMENT_NAME as Name, type RunAs } from "./document";
 import { logAction } from "./log";
 
-const WRITE_ATTEMPTS = 3;
+// An attempt ends early when another writer adds a version during it (before our write, or before our
+// re-check); 5 rides out a pipeline writing several versions in a row and stays far inside the timeout.
+const WRITE_ATTEMPTS = 5;
 
 /** A client per invocation picks up the endpoint, region and credentials of the environment at hand. */
 export function ssmClient(): SSM {
   return new SSM({ retryMode: "adaptive", maxAttempts: 5 });
 }
 
-/** A version of the document in JSON — the default one unless `version` says otherwise — or undefined. */
-async function readVersion(ssm: SSM, version?: string): Promise<GetDocumentResult | undefined> {
+interface Versions {
+  latest: string;
+  default: string;
+}
+
+/** The document's latest and default version numbers, or undefined when it does not exist. */
+async function versionsOf(ssm: SSM): Promise<Versions | undefined> {
   try {
-    // Asking for JSON makes SSM convert a YAML-stored document.
-    return await ssm.getDocument({ Name, DocumentVersion: version, DocumentFormat: "JSON" });
+    const { Document } = await ssm.describeDocument({ Name });
+    return { latest: Document?.LatestVersion as string, default: Document?.DefaultVersion as string };
   } catch (error) {
     // SDK service exceptions carry the AWS error code as their name.
     if ((error as Error).name === "InvalidDocument") return undefined;
@@ -23,65 +34,115 @@ async function readVersion(ssm: SSM, version?: string): Promise<GetDocumentResul
   }
 }
 
+/** One version's content in JSON: asking for JSON makes SSM convert a YAML-stored document. */
+async function contentOf(ssm: SSM, DocumentVersion: string): Promise<string | undefined> {
+  return (await ssm.getDocument({ Name, DocumentVersion, DocumentFormat: "JSON" })).Content;
+}
+
+function makeDefault(ssm: SSM, DocumentVersion: string) {
+  return ssm.updateDocumentDefaultVersion({ Name, DocumentVersion });
+}
+
 // SSM refuses to store content an older version already holds (after a restore and a redeploy, say): that
-// version becomes the default instead.
-async function adoptVersionHolding(ssm: SSM, content: string): Promise<void> {
-  const { Document } = await ssm.describeDocument({ Name });
-  for (let version = Number(Document?.LatestVersion); version > 0; version--) {
+// version becomes the default instead. The latest version stays as it is, so this is the one goal state where
+// the default is not the latest; a later run recognizes it by content and writes nothing.
+async function versionHolding(ssm: SSM, latest: string, content: string): Promise<string> {
+  for (let version = Number(latest) - 1; version > 0; version--) {
     const DocumentVersion = `${version}`;
-    if ((await readVersion(ssm, DocumentVersion))?.Content === content) {
-      return void (await ssm.updateDocumentDefaultVersion({ Name, DocumentVersion }));
-    }
+    const held = await contentOf(ssm, DocumentVersion).catch((error: Error) => {
+      if (error.name === "InvalidDocument") return undefined; // a deleted version
+      throw error;
+    });
+    if (held === content) return DocumentVersion;
   }
   throw new Error(`${Name}: no version holds the "duplicate" content`);
 }
 
-// Replaces `current` (undefined: missing) with `Content`; undefined when another writer got in between.
-async function write(ssm: SSM, current: GetDocumentResult | undefined, Content: string) {
-  try {
-    // Content is written in JSON, the API's default format.
-    if (!current) {
-      await ssm.createDocument({ Name, Content, DocumentType: "Session" });
-      return "created";
+function sameVersions(a: Versions | undefined, b: Versions): boolean {
+  return a?.latest === b.latest && a.default === b.default;
+}
+
+interface Step {
+  outcome: "missing" | "created" | "unchanged" | "promoted" | "updated" | "adopted";
+  /** The RunAs values found in the version read (the latest). */
+  prior: RunAs;
+  /** The versions DescribeDocument shows when no one else wrote since; none: nothing was made the default. */
+  expected?: Versions;
+}
+
+/** One read-modify-write from the document's `versions`; undefined when another writer got in first. */
+async function step(
+  ssm: SSM,
+  versions: Versions | undefined,
+  runAs: RunAs,
+  createIfMissing: boolean,
+): Promise<Step | undefined> {
+  if (!versions) {
+    const { prior, content } = applyRunAs(undefined, runAs);
+    if (!createIfMissing) return { outcome: "missing", prior };
+    try {
+      // Content is written in JSON, the API's default format. Version 1 is both latest and default.
+      await ssm.createDocument({ Name, Content: content, DocumentType: "Session" });
+      return { outcome: "created", prior };
+    } catch (error) {
+      if ((error as Error).name === "DocumentAlreadyExists") return undefined;
+      throw error;
     }
-    const written = (await ssm.updateDocument({ Name, Content, DocumentVersion: "$LATEST" }))
-      .DocumentDescription;
-    // Another writer made its own version the default after our read: ours was based on stale content.
-    if (written?.DefaultVersion && written.DefaultVersion !== current.DocumentVersion) return undefined;
-    await ssm.updateDocumentDefaultVersion({ Name, DocumentVersion: written?.DocumentVersion });
-    return "updated";
+  }
+  const { latest } = versions;
+  const { prior, content } = applyRunAs(await contentOf(ssm, latest), runAs);
+  if (content === undefined) {
+    // The latest version already holds RunAs (a write of $LATEST alone, or ours): it only has to be the default.
+    if (versions.default === latest) return { outcome: "unchanged", prior };
+    await makeDefault(ssm, latest);
+    return { outcome: "promoted", prior, expected: { latest, default: latest } };
+  }
+  // The default may hold this very content already: adopted by an earlier run (see versionHolding).
+  if (versions.default !== latest && (await contentOf(ssm, versions.default)) === content) {
+    return { outcome: "unchanged", prior };
+  }
+  try {
+    // The version read, not $LATEST: SSM updates only the latest version, so a version someone else added
+    // since our read makes this fail (InvalidDocumentVersion) instead of being overwritten.
+    const { DocumentDescription } = await ssm.updateDocument({
+      Name,
+      Content: content,
+      DocumentVersion: latest,
+    });
+    const written = DocumentDescription?.DocumentVersion as string;
+    await makeDefault(ssm, written);
+    return { outcome: "updated", prior, expected: { latest: written, default: written } };
   } catch (error) {
     const code = (error as Error).name;
-    if (code === "DuplicateDocumentContent") {
-      await adoptVersionHolding(ssm, Content);
-      return "adopted";
-    }
-    // Created by someone else after our read.
-    if (code === "DocumentAlreadyExists") return undefined;
-    throw error;
+    if (code === "InvalidDocumentVersion") return undefined;
+    if (code !== "DuplicateDocumentContent") throw error;
   }
+  const holder = await versionHolding(ssm, latest, content);
+  await makeDefault(ssm, holder);
+  return { outcome: "adopted", prior, expected: { latest, default: holder } };
 }
 
 /**
- * Brings the default version of the document to `runAs` (creating the document only when `createIfMissing`),
- * logs the outcome, and returns the RunAs values the write was based on. Throttling is the SDK client's
- * business (adaptive retry mode).
+ * Brings the document to `runAs` (creating it only when `createIfMissing`), logs the outcome, and returns the
+ * RunAs values found before this invocation's first write (the restore point). Throws when other writers keep
+ * adding versions for WRITE_ATTEMPTS attempts: EventBridge then retries the event. Throttling is the SDK
+ * client's business (adaptive retry mode).
  */
 export async function writeRunAs(ssm: SSM, runAs: RunAs, createIfMissing: boolean): Promise<RunAs> {
+  let versions = await versionsOf(ssm);
+  let prior: RunAs | undefined;
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-    const current = await readVersion(ssm);
-    const { prior, content } = applyRunAs(current?.Content, runAs);
-    const outcome =
-      !current && !createIfMissing
-        ? "missing"
-        : content === undefined
-          ? "unchanged"
-          : await write(ssm, current, content);
-    if (outcome) {
-      logAction(outcome, runAs);
-      return prior;
+    const done = await step(ssm, versions, runAs, createIfMissing);
+    prior ??= done?.prior;
+    // Look again after making a version the default: a newer version (or another default) means another
+    // writer got in between, whose settings must not be lost, so start over from the newest version.
+    const now = done && !done.expected ? undefined : await versionsOf(ssm);
+    if (done && (!done.expected || sameVersions(now, done.expected))) {
+      logAction(done.outcome, runAs);
+      return prior as RunAs;
     }
-    logAction("conflict", { attempt });
+    versions = now;
+    logAction("conflict", { attempt, ...versions });
   }
   throw new Error(`${Name} kept changing during ${WRITE_ATTEMPTS} attempts`);
 }

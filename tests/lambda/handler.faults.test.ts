@@ -1,7 +1,7 @@
 // Faults around the bundled writer: throttling, a racing writer and an SCP denial (injected by a proxy in front
 // of moto, so the SDK's own retry logic runs), a flaky ResponseURL, and a call that hangs past the deadline.
 import { expect } from "chai";
-import { GetDocumentCommand, SSMClient, type SSM } from "@aws-sdk/client-ssm";
+import { DescribeDocumentCommand, SSMClient, type SSM } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { lambdaContext } from "../../testing/bundledWriter";
 import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
@@ -62,12 +62,14 @@ describe("RunShell writer faults (bundled)", () => {
 
     expect(error).to.equal(undefined);
     expect(proxy.operations()).to.deep.equal([
+      "DescribeDocument",
       "GetDocument",
       "UpdateDocument",
       "UpdateDocument",
       "UpdateDocumentDefaultVersion",
+      "DescribeDocument",
     ]);
-    expect(proxy.requests[2].attempt).to.match(/^attempt=2; max=5$/);
+    expect(proxy.requests[3].attempt).to.match(/^attempt=2; max=5$/);
     expect(responses.received.map((response) => response.body.Status)).to.deep.equal(["SUCCESS"]);
     expect((await inspect(ssm)).content.inputs).to.include({
       runAsEnabled: true,
@@ -88,11 +90,14 @@ describe("RunShell writer faults (bundled)", () => {
     expect(error).to.equal(undefined);
     expect(logs.map((line) => line.action)).to.deep.equal(["conflict", "updated", "respond"]);
     expect(proxy.operations()).to.deep.equal([
+      "DescribeDocument",
       "GetDocument",
-      "UpdateDocument",
+      "UpdateDocument", // InvalidDocumentVersion: the read version is no longer the latest
+      "DescribeDocument",
       "GetDocument",
       "UpdateDocument",
       "UpdateDocumentDefaultVersion",
+      "DescribeDocument",
     ]);
     const stored = await inspect(ssm);
     expect(stored.content.inputs).to.include({
@@ -145,9 +150,9 @@ describe("RunShell writer faults (bundled)", () => {
 
     it("sends FAILED before the function's timeout, and only once", async () => {
       const hangMs = 1500;
-      const stored = { Content: JSON.stringify(CONSOLE_DOCUMENT), DocumentVersion: "1" };
+      const stored = { Document: { LatestVersion: "1", DefaultVersion: "1" } };
       ssmMock
-        .on(GetDocumentCommand)
+        .on(DescribeDocumentCommand)
         .callsFake(() => new Promise((resolve) => setTimeout(resolve, hangMs, stored)));
       const leftAtStart = RESPONSE_RESERVE_MS + 200;
       const started = Date.now();

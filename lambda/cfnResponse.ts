@@ -1,5 +1,5 @@
-// Answers CloudFormation through the pre-signed ResponseURL. A custom resource that never answers holds its
-// stack for an hour, so every path ends here: success, error, malformed event, and the function's own timeout.
+//! Answers CloudFormation through the pre-signed ResponseURL. A custom resource that never answers holds its
+//! stack for an hour, so every path ends here: success, error, malformed event, and the function's own timeout.
 import { logAction } from "./log";
 
 export interface CustomResourceEvent {
@@ -29,7 +29,7 @@ async function putAnswer(event: CustomResourceEvent, answer: Answer): Promise<vo
   const body = JSON.stringify({ ...answer, StackId, RequestId, LogicalResourceId });
   for (let attempt = 1; ; attempt++) {
     try {
-      // An empty content-type: older pre-signed URLs sign it.
+      //! An empty content-type: older pre-signed URLs sign it.
       const response = await fetch(event.ResponseURL, {
         method: "PUT",
         body,
@@ -56,7 +56,7 @@ export async function answerInTime(
   work: () => Promise<Answer>,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  // A string is the reason of a failure.
+  //! A string is the reason of a failure.
   const result = await Promise.race([
     work().catch((error: Error) => error.message),
     new Promise<string>((resolve) => {

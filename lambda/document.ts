@@ -1,6 +1,6 @@
-// The pure core of the RunShell writer: the document's two RunAs inputs, changed without touching anything
-// else. It only ever sees JSON: the writer asks SSM for the content in JSON (SSM converts a YAML-stored
-// document), so the inline code needs no YAML parser.
+//! The pure core of the RunShell writer: the document's two RunAs inputs, changed without touching anything
+//! else. It only ever sees JSON: the writer asks SSM for the content in JSON (SSM converts a YAML-stored
+//! document), so the inline code needs no YAML parser.
 import { RUN_SHELL_DOCUMENT_NAME } from "../policypack/rules/names";
 
 export const DOCUMENT_NAME = RUN_SHELL_DOCUMENT_NAME;
@@ -13,7 +13,7 @@ export interface RunAs {
 
 type JsonObject = Record<string, unknown>;
 
-// The schema's required fields; the console's first save of preferences writes the same plus empty inputs.
+//! The schema's required fields; the console's first save of preferences writes the same plus empty inputs.
 const NEW_DOCUMENT: JsonObject = { schemaVersion: "1.0", sessionType: "Standard_Stream" };
 
 export function isJsonObject(value: unknown): value is JsonObject {
@@ -23,13 +23,13 @@ export function isJsonObject(value: unknown): value is JsonObject {
 function parseSessionDocument(content: string): { document: JsonObject; inputs: JsonObject } {
   const document: unknown = JSON.parse(content);
   const inputs = isJsonObject(document) ? (document.inputs ?? {}) : undefined;
-  // Refusing to write loses nothing; replacing a malformed document or `inputs` would.
+  //! Refusing to write loses nothing; replacing a malformed document or `inputs` would.
   if (!isJsonObject(document) || !isJsonObject(inputs))
     throw new Error(`${DOCUMENT_NAME} is not a Session document`);
   return { document, inputs };
 }
 
-// Both keys, always in this order, so that two RunAs compare as JSON and an undefined value can remove a key.
+//! Both keys, always in this order, so that two RunAs compare as JSON and an undefined value can remove a key.
 function runAsIn({ runAsEnabled, runAsDefaultUser }: RunAs): RunAs {
   return { runAsEnabled, runAsDefaultUser };
 }
@@ -51,6 +51,6 @@ export function applyRunAs(content: string | undefined, runAs: RunAs): RunAsChan
   const prior = runAsIn(inputs ?? {});
   const next = runAsIn(runAs);
   if (inputs && JSON.stringify(prior) === JSON.stringify(next)) return { prior };
-  // Spreads, not assignments: a "__proto__" key in someone's document stays a plain key.
+  //! Spreads, not assignments: a "__proto__" key in someone's document stays a plain key.
   return { prior, content: JSON.stringify({ ...document, inputs: { ...inputs, ...next } }, null, 2) };
 }

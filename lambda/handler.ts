@@ -1,10 +1,10 @@
-// The RunShell writer, for three kinds of event:
-// - a CloudFormation custom-resource event (it has a ResponseURL) applies the resource's properties
-//   RunAsEnabled ("true" | "false"), RunAsDefaultUser and OnDelete ("retain" | "restore"), and is always answered;
-// - any other event (EventBridge: CloudTrail writes to the document, the daily schedule) reconciles the document
-//   to the values in the function's environment, which the StackSet template sets:
-//     RUN_AS_ENABLED       "true" | "false"
-//     RUN_AS_DEFAULT_USER  the fallback Linux user name
+//! The RunShell writer, for three kinds of event:
+//! - a CloudFormation custom-resource event (it has a ResponseURL) applies the resource's properties
+//!   RunAsEnabled ("true" | "false"), RunAsDefaultUser and OnDelete ("retain" | "restore"), and is always answered;
+//! - any other event (EventBridge: CloudTrail writes to the document, the daily schedule) reconciles the document
+//!   to the values in the function's environment, which the StackSet template sets:
+//!     RUN_AS_ENABLED       "true" | "false"
+//!     RUN_AS_DEFAULT_USER  the fallback Linux user name
 import type { SSM } from "@aws-sdk/client-ssm";
 import { answerInTime, type Answer, type CustomResourceEvent } from "./cfnResponse";
 import { logAction } from "./log";
@@ -25,7 +25,7 @@ async function customResource(ssm: SSM, event: CustomResourceEvent): Promise<Ans
   const properties = event.ResourceProperties ?? {};
   const { RequestType, PhysicalResourceId } = event;
   if (RequestType === "Delete") {
-    // Delete events always carry the physical id; one this writer did not issue on success restores nothing.
+    //! Delete events always carry the physical id; one this writer did not issue on success restores nothing.
     const prior = restorePointOf(PhysicalResourceId as string);
     if (prior && onDeleteOf(properties, "OnDelete") === "restore") await writeRunAs(ssm, prior, false);
     return { Status: "SUCCESS", PhysicalResourceId: PhysicalResourceId as string };
@@ -35,13 +35,13 @@ async function customResource(ssm: SSM, event: CustomResourceEvent): Promise<Ans
   const desired = desiredRunAs(properties, "RunAsEnabled", "RunAsDefaultUser");
   onDeleteOf(properties, "OnDelete"); // a bad value fails now rather than when the stack is deleted
   const prior = await writeRunAs(ssm, desired, true);
-  // An Update keeps the id: a new one would make CloudFormation delete (and so restore) the "old" resource.
+  //! An Update keeps the id: a new one would make CloudFormation delete (and so restore) the "old" resource.
   return { Status: "SUCCESS", PhysicalResourceId: PhysicalResourceId ?? restorePointId(prior) };
 }
 
 async function reconcile(ssm: SSM, event: ReconcileEvent): Promise<void> {
   logAction("reconcile", { trigger: event.detail?.eventName ?? event["detail-type"] });
-  // A failure throws: EventBridge's asynchronous invocation retries, and the runtime logs the error.
+  //! A failure throws: EventBridge's asynchronous invocation retries, and the runtime logs the error.
   await writeRunAs(ssm, desiredRunAs(process.env, "RUN_AS_ENABLED", "RUN_AS_DEFAULT_USER"), true);
 }
 

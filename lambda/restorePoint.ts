@@ -1,6 +1,6 @@
-// The custom resource's PhysicalResourceId carries the RunAs values found before the first write: a Lambda is
-// stateless, and Delete events bring back only the physical id and the properties. Updates keep the id
-// unchanged (a new id would make CloudFormation "replace" the resource and send a Delete for the old one).
+//! The custom resource's PhysicalResourceId carries the RunAs values found before the first write: a Lambda is
+//! stateless, and Delete events bring back only the physical id and the properties. Updates keep the id
+//! unchanged (a new id would make CloudFormation "replace" the resource and send a Delete for the old one).
 import { DOCUMENT_NAME, isJsonObject, type RunAs } from "./document";
 
 const RESTORE_POINT_PREFIX = `${DOCUMENT_NAME}:runAs=`;

@@ -1,15 +1,15 @@
-// Read-modify-write of SSM-SessionManagerRunShell. Sessions use the default version, but other writers (AWS's
-// documented CLI procedure, LZA's Session Manager settings) may add a version with `UpdateDocument
-// --document-version $LATEST` alone and leave the default behind: the latest version is the newest intent.
-// Goal state: the default version holds the latest version's content with RunAs applied — normally it *is* the
-// latest version. The writer applies RunAs to the latest version, makes the result the default, then looks
-// again and starts over from the newest version when another writer got in between.
+//! Read-modify-write of SSM-SessionManagerRunShell. Sessions use the default version, but other writers (AWS's
+//! documented CLI procedure, LZA's Session Manager settings) may add a version with `UpdateDocument
+//! --document-version $LATEST` alone and leave the default behind: the latest version is the newest intent.
+//! Goal state: the default version holds the latest version's content with RunAs applied — normally it *is* the
+//! latest version. The writer applies RunAs to the latest version, makes the result the default, then looks
+//! again and starts over from the newest version when another writer got in between.
 import { SSM } from "@aws-sdk/client-ssm";
 import { applyRunAs, DOCUMENT_NAME as Name, type RunAs } from "./document";
 import { logAction } from "./log";
 
-// An attempt ends early when another writer adds a version during it (before our write, or before our
-// re-check); 5 rides out a pipeline writing several versions in a row and stays far inside the timeout.
+//! An attempt ends early when another writer adds a version during it (before our write, or before our
+//! re-check); 5 rides out a pipeline writing several versions in a row and stays far inside the timeout.
 const WRITE_ATTEMPTS = 5;
 
 /** A client per invocation picks up the endpoint, region and credentials of the environment at hand. */
@@ -28,7 +28,7 @@ async function versionsOf(ssm: SSM): Promise<Versions | undefined> {
     const { Document } = await ssm.describeDocument({ Name });
     return { latest: Document?.LatestVersion as string, default: Document?.DefaultVersion as string };
   } catch (error) {
-    // SDK service exceptions carry the AWS error code as their name.
+    //! SDK service exceptions carry the AWS error code as their name.
     if ((error as Error).name === "InvalidDocument") return undefined;
     throw error;
   }
@@ -43,9 +43,9 @@ function makeDefault(ssm: SSM, DocumentVersion: string) {
   return ssm.updateDocumentDefaultVersion({ Name, DocumentVersion });
 }
 
-// SSM refuses to store content an older version already holds (after a restore and a redeploy, say): that
-// version becomes the default instead. The latest version stays as it is, so this is the one goal state where
-// the default is not the latest; a later run recognizes it by content and writes nothing.
+//! When SSM refuses both texts of the content as duplicates, the version holding it becomes the default instead.
+//! The latest version stays as it is, so this is the one state where the default is not the latest (the audit
+//! reports it); a later run recognizes it by content and writes nothing.
 async function versionHolding(ssm: SSM, latest: string, content: string): Promise<string> {
   for (let version = Number(latest) - 1; version > 0; version--) {
     const DocumentVersion = `${version}`;
@@ -81,7 +81,7 @@ async function step(
     const { prior, content } = applyRunAs(undefined, runAs);
     if (!createIfMissing) return { outcome: "missing", prior };
     try {
-      // Content is written in JSON, the API's default format. Version 1 is both latest and default.
+      //! Content is written in JSON, the API's default format. Version 1 is both latest and default.
       await ssm.createDocument({ Name, Content: content, DocumentType: "Session" });
       return { outcome: "created", prior };
     } catch (error) {
@@ -92,30 +92,34 @@ async function step(
   const { latest } = versions;
   const { prior, content } = applyRunAs(await contentOf(ssm, latest), runAs);
   if (content === undefined) {
-    // The latest version already holds RunAs (a write of $LATEST alone, or ours): it only has to be the default.
+    //! The latest version already holds RunAs (a write of $LATEST alone, or ours): it only has to be the default.
     if (versions.default === latest) return { outcome: "unchanged", prior };
     await makeDefault(ssm, latest);
     return { outcome: "promoted", prior, expected: { latest, default: latest } };
   }
-  // The default may hold this very content already: adopted by an earlier run (see versionHolding).
+  //! The default may hold this very content already: adopted by an earlier run (see versionHolding).
   if (versions.default !== latest && (await contentOf(ssm, versions.default)) === content) {
     return { outcome: "unchanged", prior };
   }
-  try {
-    // The version read, not $LATEST: SSM updates only the latest version, so a version someone else added
-    // since our read makes this fail (InvalidDocumentVersion) instead of being overwritten.
-    const { DocumentDescription } = await ssm.updateDocument({
-      Name,
-      Content: content,
-      DocumentVersion: latest,
-    });
-    const written = DocumentDescription?.DocumentVersion as string;
-    await makeDefault(ssm, written);
-    return { outcome: "updated", prior, expected: { latest: written, default: written } };
-  } catch (error) {
-    const code = (error as Error).name;
-    if (code === "InvalidDocumentVersion") return undefined;
-    if (code !== "DuplicateDocumentContent") throw error;
+  //! SSM refuses content an older version already holds (after a restore and a redeploy, say). The same JSON
+  //! without indentation is a different text, so it can become the latest version all the same.
+  for (const text of [content, JSON.stringify(JSON.parse(content))]) {
+    try {
+      //! The version read, not $LATEST: SSM updates only the latest version, so a version someone else added
+      //! since our read makes this fail (InvalidDocumentVersion) instead of being overwritten.
+      const { DocumentDescription } = await ssm.updateDocument({
+        Name,
+        Content: text,
+        DocumentVersion: latest,
+      });
+      const written = DocumentDescription?.DocumentVersion as string;
+      await makeDefault(ssm, written);
+      return { outcome: "updated", prior, expected: { latest: written, default: written } };
+    } catch (error) {
+      const code = (error as Error).name;
+      if (code === "InvalidDocumentVersion") return undefined;
+      if (code !== "DuplicateDocumentContent") throw error;
+    }
   }
   const holder = await versionHolding(ssm, latest, content);
   await makeDefault(ssm, holder);
@@ -134,8 +138,8 @@ export async function writeRunAs(ssm: SSM, runAs: RunAs, createIfMissing: boolea
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
     const done = await step(ssm, versions, runAs, createIfMissing);
     prior ??= done?.prior;
-    // Look again after making a version the default: a newer version (or another default) means another
-    // writer got in between, whose settings must not be lost, so start over from the newest version.
+    //! Look again after making a version the default: a newer version (or another default) means another
+    //! writer got in between, whose settings must not be lost, so start over from the newest version.
     const now = done && !done.expected ? undefined : await versionsOf(ssm);
     if (done && (!done.expected || sameVersions(now, done.expected))) {
       logAction(done.outcome, runAs);

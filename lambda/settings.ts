@@ -1,5 +1,5 @@
-// The writer's inputs — custom-resource properties or environment variables, strings either way — checked
-// before anything is read or written. Pure.
+//! The writer's inputs — custom-resource properties or environment variables, strings either way — checked
+//! before anything is read or written. Pure.
 import { ON_DELETE_VALUES, SESSION_USER_PATTERN, type OnDelete } from "../policypack/rules/values";
 import type { RunAs } from "./document";
 

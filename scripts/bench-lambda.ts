@@ -9,7 +9,13 @@ import {
 import { writerInlineCode } from "../lambda/bundle";
 import { NEWEST_NODEJS_RUNTIME } from "../policypack/rules/values";
 import { motoEnvironment, resetMoto, startMoto, stopMoto } from "../testing/moto";
-import { lzaResetDocument, overwrite, scheduledEvent, ssmAt } from "../testing/runShellFixtures";
+import {
+  lzaResetDocument,
+  overwrite,
+  scheduledEvent,
+  ssmAt,
+  writeLatestOnly,
+} from "../testing/runShellFixtures";
 import { startAwsProxy, type AwsProxy } from "../testing/awsProxy";
 import { invokeWriter, setEnvironment } from "../testing/writerInvocation";
 
@@ -42,6 +48,11 @@ async function main(): Promise<void> {
       "change (after an LZA-style reset)",
       (run) => overwrite(ssm, lzaResetDocument(`lza-session-logs-${run}`)),
     ],
+    // LZA's own write: a new version as $LATEST only, the default left behind.
+    [
+      "heal (after a $LATEST-only write)",
+      async (run) => void (await writeLatestOnly(ssm, lzaResetDocument(`lza-latest-only-${run}`))),
+    ],
   ];
 
   try {
@@ -52,9 +63,7 @@ async function main(): Promise<void> {
 }
 
 async function report(scenarios: [string, (run: number) => Promise<void>][], proxy: AwsProxy): Promise<void> {
-  console.log(
-    "scenario                            calls  SSM operations                                            median ms",
-  );
+  console.log("scenario                            calls  median ms  SSM operations");
   for (const [scenario, setUp] of scenarios) {
     const timings: number[] = [];
     let calls: string[] = [];
@@ -69,7 +78,7 @@ async function report(scenarios: [string, (run: number) => Promise<void>][], pro
     }
     const median = timings.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
     console.log(
-      `${scenario.padEnd(36)}${String(calls.length).padEnd(7)}${calls.join(", ").padEnd(58)}${median.toFixed(1)}`,
+      `${scenario.padEnd(36)}${String(calls.length).padEnd(7)}${median.toFixed(1).padEnd(11)}${calls.join(", ")}`,
     );
   }
 }

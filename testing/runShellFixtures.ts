@@ -143,11 +143,17 @@ export async function inspect(ssm: SSM) {
 }
 
 /** An LZA-style writer: a whole new version, made the default. */
-export async function overwrite(ssm: SSM, document: object): Promise<void> {
+/** A new version written the way AWS's CLI procedure and LZA write it: `$LATEST` only, the default unchanged. */
+export async function writeLatestOnly(ssm: SSM, document: object | string): Promise<string> {
   const { DocumentDescription } = await ssm.updateDocument({
     Name,
-    Content: JSON.stringify(document),
+    Content: typeof document === "string" ? document : JSON.stringify(document),
     DocumentVersion: "$LATEST",
   });
-  await ssm.updateDocumentDefaultVersion({ Name, DocumentVersion: DocumentDescription?.DocumentVersion });
+  return DocumentDescription?.DocumentVersion as string;
+}
+
+/** A new version that is also the default, as the console's "Save" leaves it. */
+export async function overwrite(ssm: SSM, document: object): Promise<void> {
+  await ssm.updateDocumentDefaultVersion({ Name, DocumentVersion: await writeLatestOnly(ssm, document) });
 }

@@ -246,18 +246,18 @@ describe("RunShell writer (bundled, on moto)", () => {
       expect(gone).to.equal("InvalidDocument");
     });
 
-    it("a redeploy after a restore makes the version that already holds the content the default", async () => {
+    it("a redeploy after a restore writes the content version 2 already holds as a new, latest default", async () => {
       await seed(CONSOLE_DOCUMENT);
       const first = await customResource("Create"); // version 2: RunAs on
       await customResource("Delete", PROPERTIES, first.body.PhysicalResourceId as string); // version 3: RunAs off
 
-      // The same content as version 2: SSM answers DuplicateDocumentContent.
+      // The same content as version 2: SSM answers DuplicateDocumentContent, and takes it without indentation.
       const { body, logs } = await customResource("Create");
 
       expect(body.Status).to.equal("SUCCESS");
-      expect(logs.map((line) => line.action)).to.deep.equal(["adopted", "respond"]);
+      expect(logs.map((line) => line.action)).to.deep.equal(["updated", "respond"]);
       const stored = await inspect(ssm);
-      expect([stored.defaultVersion, stored.latestVersion]).to.deep.equal(["2", "3"]);
+      expect([stored.defaultVersion, stored.latestVersion]).to.deep.equal(["4", "4"]);
       expect(stored.content.inputs).to.include({ runAsEnabled: true, runAsDefaultUser: "ec2-user" });
     });
 

@@ -1,9 +1,9 @@
-// Issue 17: the writer against another writer that interleaves its calls. The other writer is LZA-like: it
+// The writer against another writer that interleaves its calls. The other writer is LZA-like: it
 // writes a whole new version with `UpdateDocument --document-version $LATEST` and may make it the default
 // later, or never. The writer is paused between its calls by the proxy in front of it. Goal after the other
 // writer stops and one more reconcile runs: default = latest, RunAs on, the other writer's newest settings.
 import { expect } from "chai";
-import { CONSOLE_DOCUMENT, lzaResetDocument } from "../support/runShellFixtures";
+import { CONSOLE_DOCUMENT, lzaResetDocument } from "../../testing/runShellFixtures";
 import {
   RUN_AS,
   makeDefault,

@@ -1,11 +1,16 @@
-// Issue 17: the writer's goal is the latest version as the default, holding RunAs and the newest settings any
+// The writer's goal is the latest version as the default, holding RunAs and the newest settings any
 // other writer wrote — also when that writer added a version with `UpdateDocument --document-version $LATEST`
 // alone (AWS's documented CLI procedure, LZA's Session Manager settings). The bundled writer on moto; the
 // titles state the SSM calls each path makes.
 import { expect } from "chai";
-import { CONSOLE_DOCUMENT, Name, customResourceEvent, lzaResetDocument } from "../support/runShellFixtures";
-import { invokeWriter } from "../support/writerInvocation";
-import { startResponseUrlServer, type ResponseUrlServer } from "../support/responseUrl";
+import {
+  CONSOLE_DOCUMENT,
+  Name,
+  customResourceEvent,
+  lzaResetDocument,
+} from "../../testing/runShellFixtures";
+import { invokeWriter } from "../../testing/writerInvocation";
+import { startResponseUrlServer, type ResponseUrlServer } from "../../testing/responseUrl";
 import {
   RUN_AS,
   makeDefault,
@@ -133,7 +138,7 @@ describe("RunShell writer: latest and default versions (bundled, on moto)", () =
     expect(calls()).to.deep.equal(["DescribeDocument", "CreateDocument"]);
   });
 
-  it("adoption: content an older version holds makes that version the default (6 calls); later runs write nothing (3 calls)", async () => {
+  it("a redeploy after a restore: content an older version holds is written without indentation, so latest = default (7 calls)", async () => {
     await resetWith(harness, CONSOLE_DOCUMENT);
     await reconcile(); // v2: RunAs on, written by the writer (JSON, 2-space indent)
     // v3: RunAs off again, the default (a restore on Delete does this); v3 + RunAs is v2's very content.
@@ -143,13 +148,44 @@ describe("RunShell writer: latest and default versions (bundled, on moto)", () =
     );
     harness.proxy.requests = [];
 
+    const { logs } = await reconcile();
+
+    expect(actions(logs)).to.deep.equal(["reconcile", "updated"]);
+    expect(calls()).to.deep.equal([
+      "DescribeDocument",
+      "GetDocument",
+      "UpdateDocument", // DuplicateDocumentContent
+      "UpdateDocument", // the same JSON, compact
+      "UpdateDocumentDefaultVersion",
+      "DescribeDocument",
+    ]);
+    const stored = await settledState(harness.ssm);
+    expect([stored.defaultVersion, stored.latestVersion, stored.content]).to.deep.equal([
+      "4",
+      "4",
+      WITH_RUN_AS,
+    ]);
+  });
+
+  it("adoption, when both texts are taken: the older version becomes the default (7 calls); later runs write nothing (3 calls)", async () => {
+    await resetWith(harness, CONSOLE_DOCUMENT);
+    await reconcile(); // v2: RunAs on, 2-space indent
+    await writeLatestOnly(harness.ssm, JSON.stringify(WITH_RUN_AS)); // v3: the same, compact
+    await makeDefault(
+      harness.ssm,
+      await writeLatestOnly(harness.ssm, JSON.stringify(CONSOLE_DOCUMENT, null, 2)), // v4: RunAs off
+    );
+    harness.proxy.requests = [];
+
     const adopting = await reconcile();
 
     expect(actions(adopting.logs)).to.deep.equal(["reconcile", "adopted"]);
     expect(calls()).to.deep.equal([
       "DescribeDocument",
       "GetDocument",
-      "UpdateDocument", // DuplicateDocumentContent
+      "UpdateDocument", // DuplicateDocumentContent (v2)
+      "UpdateDocument", // DuplicateDocumentContent (v3)
+      "GetDocument", // v3: compact, not the same text
       "GetDocument", // v2 holds it
       "UpdateDocumentDefaultVersion",
       "DescribeDocument",
@@ -157,7 +193,7 @@ describe("RunShell writer: latest and default versions (bundled, on moto)", () =
     let stored = await settledState(harness.ssm);
     expect([stored.defaultVersion, stored.latestVersion, stored.content]).to.deep.equal([
       "2",
-      "3",
+      "4",
       WITH_RUN_AS,
     ]);
     harness.proxy.requests = [];
@@ -168,7 +204,7 @@ describe("RunShell writer: latest and default versions (bundled, on moto)", () =
     expect(actions(later.logs)).to.deep.equal(["reconcile", "unchanged"]);
     expect(calls()).to.deep.equal(["DescribeDocument", "GetDocument", "GetDocument"]);
     stored = await settledState(harness.ssm);
-    expect([stored.defaultVersion, stored.latestVersion]).to.deep.equal(["2", "3"]);
+    expect([stored.defaultVersion, stored.latestVersion]).to.deep.equal(["2", "4"]);
   });
 
   it("budget exhaustion: a writer adding a version before every re-check makes the run throw; one later run settles (d)", async () => {

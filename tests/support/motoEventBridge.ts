@@ -2,7 +2,7 @@
 // on the default bus forwards matching PutEvents to a CloudWatch Logs group), through moto's JSON API with
 // plain fetch: the repository holds no EventBridge or Logs SDK client.
 import { randomUUID } from "node:crypto";
-import { startMoto } from "./moto";
+import { startMoto } from "../../testing/moto";
 
 async function call(
   service: "events" | "logs",

@@ -2,11 +2,12 @@
 // them, or to pause the writer between calls), and every call — the writer's and the other writer's — through
 // a SerialProxy, so that each SSM call is atomic as it is on AWS.
 import type { SSM } from "@aws-sdk/client-ssm";
-import { startAwsProxy, type AwsProxy } from "./awsProxy";
-import { motoEnvironment, resetMoto, startMoto } from "./moto";
-import { Name, inspect, scheduledEvent, ssmAt } from "./runShellFixtures";
-import { startSerialProxy, type SerialProxy } from "./serialProxy";
-import { invokeWriter, setEnvironment, type Invocation } from "./writerInvocation";
+import { startAwsProxy, type AwsProxy } from "../../testing/awsProxy";
+import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
+import { Name, inspect, scheduledEvent, ssmAt } from "../../testing/runShellFixtures";
+export { writeLatestOnly } from "../../testing/runShellFixtures";
+import { startSerialProxy, type SerialProxy } from "../../testing/serialProxy";
+import { invokeWriter, setEnvironment, type Invocation } from "../../testing/writerInvocation";
 
 export const RUN_AS = { runAsEnabled: true, runAsDefaultUser: "ec2-user" };
 
@@ -55,15 +56,6 @@ export function reconcile(): Promise<Invocation> {
 }
 
 /** `UpdateDocument --document-version $LATEST` alone, as AWS's CLI procedure and LZA do; returns the version. */
-export async function writeLatestOnly(ssm: SSM, document: object | string): Promise<string> {
-  const { DocumentDescription } = await ssm.updateDocument({
-    Name,
-    Content: typeof document === "string" ? document : JSON.stringify(document),
-    DocumentVersion: "$LATEST",
-  });
-  return DocumentDescription?.DocumentVersion as string;
-}
-
 export async function makeDefault(ssm: SSM, DocumentVersion: string): Promise<void> {
   await ssm.updateDocumentDefaultVersion({ Name, DocumentVersion });
 }

@@ -249,6 +249,8 @@ describe("RunShell template", () => {
       expect(lines.length).to.be.greaterThan(100);
       expect(Math.max(...lines.map((line) => line.length))).to.be.at.most(160);
       expect(WRITER.code).to.match(/async function writeRunAs\(/);
+      // The maintainers' "why" comments, kept for the reviewer.
+      expect(WRITER.code).to.match(/^\s*\/\/! .*latest version is the newest intent/m);
     });
 
     it("runs the writer on the configured runtime", () => {

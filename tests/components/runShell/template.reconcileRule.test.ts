@@ -1,14 +1,17 @@
-// Issue 17: the reconcile-on-change rule of the StackSet template fires on a write of $LATEST alone, the way
+// The reconcile-on-change rule of the StackSet template fires on a write of $LATEST alone, the way
 // AWS's CLI procedure and LZA's Session Manager settings write the document. The rule's rendered pattern is
 // matched by moto's EventBridge.
 import { expect } from "chai";
-import { runShellTemplate } from "../../components/runShellTemplate";
-import { matchingEvents } from "../support/motoEventBridge";
-import { Name, cloudTrailEvent } from "../support/runShellFixtures";
+import { NEWEST_NODEJS_RUNTIME } from "../../../policypack/rules/values";
+import { runShellTemplate } from "../../../components/runShell/template";
+import { matchingEvents } from "../../support/motoEventBridge";
+import { Name, cloudTrailEvent } from "../../../testing/runShellFixtures";
 
 /** The rule's pattern as rendered (any short code will do: the pattern does not depend on it). */
-const pattern = runShellTemplate("module.exports.handler=async()=>{};").Resources.ReconcileOnChangeRule
-  .Properties?.EventPattern as object;
+const pattern = runShellTemplate({
+  code: "module.exports.handler = async () => {};",
+  runtime: NEWEST_NODEJS_RUNTIME,
+}).Resources.ReconcileOnChangeRule.Properties?.EventPattern as object;
 
 /** The CloudTrail record of `aws ssm update-document --name … --content … --document-version '$LATEST'`. */
 function lzaUpdateDocument(requestParameters: Record<string, unknown> = {}) {

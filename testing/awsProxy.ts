@@ -1,7 +1,9 @@
 // A small HTTP proxy on 127.0.0.1 in front of the emulator. It records which AWS operation each request is
 // (to prove a command made only read calls, or to count a writer's calls), can add a fixed latency to every
 // request (for the benchmarks), and can step in before a request is forwarded: to answer with a fault the
-// emulator cannot produce (throttling, access denied), or to let another writer act first (a race).
+// emulator cannot produce (throttling, access denied), or to let another writer act first (a race). Serial, it
+// forwards one request at a time: moto's server is threaded and its SSM backend takes no lock, so two
+// UpdateDocument calls at once could both become "version N+1", where SSM itself numbers versions atomically.
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -49,27 +51,43 @@ export function attemptNumber(request: RecordedRequest): number {
   return Number(/attempt=(\d+)/.exec(request.attempt)?.[1] ?? 1);
 }
 
-export async function startAwsProxy(target: string, options: { delayMs?: number } = {}): Promise<AwsProxy> {
+export interface AwsProxyOptions {
+  delayMs?: number;
+  /** Forward one request at a time, each whole before the next starts. */
+  serial?: boolean;
+}
+
+export async function startAwsProxy(target: string, options: AwsProxyOptions = {}): Promise<AwsProxy> {
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const send = (request: http.IncomingMessage, body: Buffer, response: http.ServerResponse) =>
+    new Promise<void>((done) => {
+      // The Host header goes through unchanged: moto checks signatures over it when IAM enforcement is on.
+      const upstreamRequest = http.request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: request.method,
+          path: request.url,
+          headers: request.headers,
+          agent,
+        },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+          answer.on("end", done);
+        },
+      );
+      upstreamRequest.on("error", (err) => {
+        response.writeHead(502).end(String(err));
+        done();
+      });
+      upstreamRequest.end(body);
+    });
+  let queue: Promise<void> = Promise.resolve();
   const forward = (request: http.IncomingMessage, body: Buffer, response: http.ServerResponse) => {
-    // The Host header goes through unchanged: moto checks signatures over it when IAM enforcement is on.
-    const upstreamRequest = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: request.method,
-        path: request.url,
-        headers: request.headers,
-        agent,
-      },
-      (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      },
-    );
-    upstreamRequest.on("error", (err) => response.writeHead(502).end(String(err)));
-    upstreamRequest.end(body);
+    if (!options.serial) return void send(request, body, response);
+    queue = queue.then(() => send(request, body, response));
   };
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];

@@ -1,12 +1,11 @@
 // The bundled writer against moto for the version tests: the writer's calls go through an AwsProxy (to count
 // them, or to pause the writer between calls), and every call — the writer's and the other writer's — through
-// a SerialProxy, so that each SSM call is atomic as it is on AWS.
+// a serial proxy, so that each SSM call is atomic as it is on AWS.
 import type { SSM } from "@aws-sdk/client-ssm";
 import { startAwsProxy, type AwsProxy } from "../../testing/awsProxy";
 import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
 import { Name, inspect, scheduledEvent, ssmAt } from "../../testing/runShellFixtures";
 export { writeLatestOnly } from "../../testing/runShellFixtures";
-import { startSerialProxy, type SerialProxy } from "../../testing/serialProxy";
 import { invokeWriter, setEnvironment, type Invocation } from "../../testing/writerInvocation";
 
 export const RUN_AS = { runAsEnabled: true, runAsDefaultUser: "ec2-user" };
@@ -21,7 +20,7 @@ export interface WriterHarness {
 
 export async function startWriterHarness(): Promise<WriterHarness> {
   const moto = await startMoto();
-  const serial: SerialProxy = await startSerialProxy(moto.endpoint);
+  const serial = await startAwsProxy(moto.endpoint, { serial: true });
   const proxy = await startAwsProxy(serial.endpoint);
   const restore = setEnvironment({
     ...motoEnvironment(moto),

@@ -5,9 +5,12 @@ import { rawConfigFromPulumi } from "../config/pulumiConfig";
 import {
   ACCOUNT_ID_PATTERN,
   INSTANCE_ARN_PATTERN,
+  INSTANCE_ARN_RULE,
   OU_ID_PATTERN,
   REGION_PATTERN,
+  REGION_RULE,
   ROOT_ID_PATTERN,
+  ROOT_OR_OU_ID_RULE,
   SCIM_SOURCE_PATTERN,
   sessionUserProblem,
 } from "../policypack/rules/values";
@@ -42,12 +45,9 @@ function each<T>(parse: (value: string) => T) {
   return (value: string, previous: T[] | undefined) => [...(previous ?? []), parse(value)];
 }
 
-export const parseRegion = matching(REGION_PATTERN, "must be an AWS region name such as eu-west-1");
+export const parseRegion = matching(REGION_PATTERN, REGION_RULE);
 export const parseAccountId = matching(ACCOUNT_ID_PATTERN, "must be a 12-digit AWS account id");
-export const parseInstanceArn = matching(
-  INSTANCE_ARN_PATTERN,
-  "must match arn:aws:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}",
-);
+export const parseInstanceArn = matching(INSTANCE_ARN_PATTERN, INSTANCE_ARN_RULE);
 export const parseIdentityStoreId = matching(
   /^d-[0-9a-z]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
   "must be an identity store id such as d-1234567890",
@@ -58,7 +58,7 @@ export const parseRoleName = matching(
 );
 const parseScopeId = (value: string) => {
   if (!ROOT_ID_PATTERN.test(value) && !OU_ID_PATTERN.test(value)) {
-    throw new InvalidArgumentError("must be an organisation root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)");
+    throw new InvalidArgumentError(ROOT_OR_OU_ID_RULE);
   }
   return value;
 };

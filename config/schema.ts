@@ -2,17 +2,15 @@
 // takes raw values and returns either the typed config or one line per error. The rules themselves (patterns,
 // limits, enums) live in policypack/rules, which the CLI, the writer and the policy pack share.
 import { z } from "zod";
-import {
-  CONFIG_NAMESPACE,
-  RUN_AS_TAG_KEY,
-  STACKSET_EXECUTION_ROLE_ARN_PATTERN,
-} from "../policypack/rules/names";
+import { attributeListProblems } from "../policypack/rules/abacAttributes";
+import { CONFIG_NAMESPACE, STACKSET_EXECUTION_ROLE_ARN_PATTERN } from "../policypack/rules/names";
 import {
   ATTRIBUTE_KEY_PATTERN,
   CALL_AS_VALUES,
   DOCUMENTED_SCIM_PATHS,
   IDENTITY_SOURCES,
   INSTANCE_ARN_PATTERN,
+  INSTANCE_ARN_RULE,
   MAX_ABAC_ATTRIBUTES,
   MAX_ATTRIBUTE_KEY_LENGTH,
   MAX_ATTRIBUTE_SOURCE_LENGTH,
@@ -20,8 +18,10 @@ import {
   ON_DELETE_VALUES,
   OU_ID_PATTERN,
   REGION_PATTERN,
+  REGION_RULE,
   ROLE_ARN_PATTERN,
   ROOT_ID_PATTERN,
+  ROOT_OR_OU_ID_RULE,
   sessionUserProblem,
   SOURCE_RULES,
   writerRuntimeProblem,
@@ -34,10 +34,7 @@ const linuxUser = z.string().superRefine((user, ctx) => {
 
 const rootOrOuId = z
   .string()
-  .refine(
-    (id) => ROOT_ID_PATTERN.test(id) || OU_ID_PATTERN.test(id),
-    "must be an organisation root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)",
-  );
+  .refine((id) => ROOT_ID_PATTERN.test(id) || OU_ID_PATTERN.test(id), ROOT_OR_OU_ID_RULE);
 
 // An aws:PrincipalArn pattern the SCP exempts: a role pattern, never one that exempts every role.
 const exemptRoleArnPattern = z
@@ -48,7 +45,7 @@ const exemptRoleArnPattern = z
     "exempts every role: name a role prefix such as arn:aws:iam::*:role/AWSAccelerator-*",
   );
 
-const region = z.string().regex(REGION_PATTERN, "must be an AWS region name such as eu-west-1");
+const region = z.string().regex(REGION_PATTERN, REGION_RULE);
 
 const uniqueList = <T extends z.ZodType<string>>(item: T, what: string) =>
   z
@@ -108,9 +105,7 @@ const accessControlAttribute = z.strictObject({
 
 export const stackConfigSchema = z
   .strictObject({
-    identityCenterInstanceArn: z
-      .string()
-      .regex(INSTANCE_ARN_PATTERN, "must match arn:aws:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}"),
+    identityCenterInstanceArn: z.string().regex(INSTANCE_ARN_PATTERN, INSTANCE_ARN_RULE),
     identitySource: z
       .enum(IDENTITY_SOURCES, "must be scim (external IdP such as Entra ID) or ad")
       .default("scim"),
@@ -144,57 +139,13 @@ export const stackConfigSchema = z
     }),
   })
   .superRefine((config, ctx) => {
-    const { pattern: sourcePattern, rule: sourceRule } = SOURCE_RULES[config.identitySource];
-    const seen = new Map<string, number>();
-    config.accessControlAttributes.forEach(({ key, source }, index) => {
-      const folded = key.toLowerCase();
-      // Session tag keys are case-insensitive in STS, so keys differing only in case collide.
-      if (seen.has(folded)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["accessControlAttributes", index, "key"],
-          input: key,
-          message: `duplicate key (also at index ${seen.get(folded)}; keys are compared case-insensitively)`,
-        });
-      } else {
-        seen.set(folded, index);
-      }
-      if (source !== "" && !sourcePattern.test(source)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["accessControlAttributes", index, "source"],
-          input: source,
-          message: sourceRule,
-        });
-      }
-      if (folded === RUN_AS_TAG_KEY.toLowerCase() && key !== RUN_AS_TAG_KEY) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["accessControlAttributes", index, "key"],
-          input: key,
-          message: `must be spelled exactly ${RUN_AS_TAG_KEY}: Session Manager reads the tag with that casing`,
-        });
-      }
-      if (key === RUN_AS_TAG_KEY && source === "") {
-        ctx.addIssue({
-          code: "custom",
-          path: ["accessControlAttributes", index, "source"],
-          input: source,
-          message: `${RUN_AS_TAG_KEY} needs a non-empty source naming the per-user login attribute`,
-        });
-      }
-    });
-    const runAsCount = config.accessControlAttributes.filter(({ key }) => key === RUN_AS_TAG_KEY).length;
-    const miscased = config.accessControlAttributes.some(
-      ({ key }) => key !== RUN_AS_TAG_KEY && key.toLowerCase() === RUN_AS_TAG_KEY.toLowerCase(),
-    );
-    if (runAsCount === 0 && !miscased && config.accessControlAttributes.length > 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["accessControlAttributes"],
-        input: config.accessControlAttributes.map(({ key }) => key),
-        message: `must hold exactly one key ${RUN_AS_TAG_KEY} (exact casing); without it sessions never run as the engineer's own user`,
-      });
+    const attributes = config.accessControlAttributes.map(({ key, source }) => ({ key, sources: [source] }));
+    // An empty list already failed its length rule.
+    for (const { index, field, value, message } of attributes.length === 0
+      ? []
+      : attributeListProblems(attributes, SOURCE_RULES[config.identitySource])) {
+      const path = index === undefined ? [] : [index, field as string];
+      ctx.addIssue({ code: "custom", path: ["accessControlAttributes", ...path], input: value, message });
     }
     for (const ou of Object.keys(config.organizationalUnitOverrides)) {
       if (config.deploymentTargets.includes(ou)) {

@@ -1,20 +1,9 @@
 // The ABAC policy: the Identity Center configuration maps SSMSessionRunAs from one valid source.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isAbacConfiguration } from "./resources";
-import { RUN_AS_TAG_KEY } from "./rules/names";
+import { attributeListProblems, type AbacAttribute, type SourceRule } from "./rules/abacAttributes";
 import { TYPES } from "./rules/types";
-import { AD_SOURCE_PATTERN, MAX_ABAC_ATTRIBUTES, SCIM_SOURCE_PATTERN } from "./rules/values";
-
-/** One attribute, whatever resource type declared it: the key and every source listed for it. */
-export interface AbacAttribute {
-  key: string;
-  sources: string[];
-}
-
-/** `${path:…}` (an external IdP such as Entra ID) or `${attr}` (AWS Managed Microsoft AD). */
-export function isValidSource(source: string): boolean {
-  return SCIM_SOURCE_PATTERN.test(source) || AD_SOURCE_PATTERN.test(source);
-}
+import { AD_SOURCE_PATTERN, SCIM_SOURCE_PATTERN } from "./rules/values";
 
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
@@ -50,54 +39,21 @@ export function abacAttributes(type: string, props: Record<string, unknown>): Ab
   });
 }
 
-/** Everything wrong with an attribute list for SSM RunAs, one message each. */
-export function abacProblems(attributes: readonly AbacAttribute[]): string[] {
-  const problems: string[] = [];
-  if (attributes.length > MAX_ABAC_ATTRIBUTES) {
-    problems.push(
-      `${attributes.length} attributes: IAM Identity Center allows at most ${MAX_ABAC_ATTRIBUTES}.`,
-    );
-  }
-  const seen = new Set<string>();
-  const reported = new Set<string>();
-  for (const { key } of attributes) {
-    const folded = key.toLowerCase();
-    if (seen.has(folded) && !reported.has(folded)) {
-      reported.add(folded);
-      problems.push(`Key "${key}" is listed more than once (session tag keys are case-insensitive).`);
-    }
-    seen.add(folded);
-  }
-  const runAs = attributes.filter(({ key }) => key === RUN_AS_TAG_KEY);
-  const miscased = attributes.filter(
-    ({ key }) => key !== RUN_AS_TAG_KEY && key.toLowerCase() === RUN_AS_TAG_KEY.toLowerCase(),
+/** The pack does not know the stack's identity source: either syntax is valid. */
+const EITHER_SOURCE: SourceRule = {
+  pattern: new RegExp(`${SCIM_SOURCE_PATTERN.source}|${AD_SOURCE_PATTERN.source}`),
+  rule: "use ${path:...} (external IdP such as Entra ID) or ${attribute} (AWS Managed Microsoft AD)",
+};
+
+/** Everything wrong with an ABAC resource's attribute list, one sentence each, naming the property at fault. */
+export function abacProblems(type: string, props: Record<string, unknown>): string[] {
+  const property = type === TYPES.nativeAbac ? "accessControlAttributes" : "attributes";
+  return attributeListProblems(abacAttributes(type, props), EITHER_SOURCE).map(
+    ({ index, field, value, message }) =>
+      index === undefined
+        ? `${property}: ${message}.`
+        : `${property}[${index}].${field} ${JSON.stringify(value)}: ${message}.`,
   );
-  for (const { key } of miscased) {
-    problems.push(
-      `Key "${key}" must be spelled exactly ${RUN_AS_TAG_KEY}: Session Manager reads the tag with that casing.`,
-    );
-  }
-  if (runAs.length === 0 && miscased.length === 0) {
-    problems.push(
-      `No ${RUN_AS_TAG_KEY} attribute: without it Session Manager never runs a session as the engineer's own user.`,
-    );
-  }
-  if (runAs.length === 1) {
-    const { sources } = runAs[0];
-    if (sources.length !== 1) {
-      problems.push(
-        `${RUN_AS_TAG_KEY} has ${sources.length} sources: IAM Identity Center takes exactly one per attribute.`,
-      );
-    } else if (sources[0] === "") {
-      problems.push(`${RUN_AS_TAG_KEY} has an empty source: it must name the per-user login attribute.`);
-    } else if (!isValidSource(sources[0])) {
-      problems.push(
-        `${RUN_AS_TAG_KEY} source ${JSON.stringify(sources[0])} is not a valid source: ` +
-          "use ${path:...} (external IdP such as Entra ID) or ${attribute} (AWS Managed Microsoft AD).",
-      );
-    }
-  }
-  return problems;
 }
 
 export const abacRunAsAttribute: ResourceValidationPolicy = {
@@ -108,6 +64,6 @@ export const abacRunAsAttribute: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     if (!isAbacConfiguration(args.type)) return;
-    for (const problem of abacProblems(abacAttributes(args.type, args.props))) reportViolation(problem);
+    for (const problem of abacProblems(args.type, args.props)) reportViolation(problem);
   },
 };

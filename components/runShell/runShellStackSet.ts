@@ -52,10 +52,16 @@ export class RunShellStackSet extends pulumi.ComponentResource {
     const callAs = args.callAs ?? "SELF";
     const preferences = args.operationPreferences ?? DEFAULT_STACKSET_OPERATION_PREFERENCES;
     const parameters = templateParameters(args.defaultUser, args.onDelete ?? "retain");
-    const templateBody = runShellTemplateBody({
-      code: writerInlineCode(),
-      runtime: args.writerRuntime ?? NEWEST_NODEJS_RUNTIME,
-    });
+    let templateBody: string;
+    try {
+      templateBody = runShellTemplateBody({
+        code: writerInlineCode(),
+        runtime: args.writerRuntime ?? NEWEST_NODEJS_RUNTIME,
+      });
+    } catch (error) {
+      // Refused at preview, in one line: CloudFormation would only refuse it half-way through an update.
+      throw new pulumi.RunError(`RunShellStackSet ${name}: ${(error as Error).message}`);
+    }
 
     const { concurrencyMode, ...stackSetPreferences } = preferences;
     const stackSet = new aws.cloudformation.StackSet(

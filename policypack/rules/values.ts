@@ -16,11 +16,14 @@ export function sessionUserProblem(value: unknown): string | undefined {
 }
 
 export const INSTANCE_ARN_PATTERN = /^arn:aws:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
+export const INSTANCE_ARN_RULE = "must match arn:aws:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}";
 export const ROOT_ID_PATTERN = /^r-[0-9a-z]{4,32}$/;
 export const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+export const ROOT_OR_OU_ID_RULE = "must be an organisation root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)";
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 export const REGION_PATTERN =
   /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central)(east|west)?-\d{1,2}$/;
+export const REGION_RULE = "must be an AWS region name such as eu-west-1";
 /** An IAM role ARN, optionally with `*`/`?` wildcards, as SCP conditions on aws:PrincipalArn take them. */
 export const ROLE_ARN_PATTERN = /^arn:aws(-[a-z]+)*:iam::(\d{12}|\*):role\/[\w+=,.@/*?-]+$/;
 

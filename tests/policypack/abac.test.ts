@@ -30,35 +30,51 @@ const COST_CENTER: Attribute = { key: "CostCenter", sources: ["${path:enterprise
 
 // Each violation: the attribute list, and what the message must say.
 const VIOLATIONS: [string, Attribute[], RegExp][] = [
-  ["no SSMSessionRunAs key", [COST_CENTER], /No SSMSessionRunAs attribute/],
+  ["no SSMSessionRunAs key", [COST_CENTER], /must hold exactly one key SSMSessionRunAs/],
   [
     "SSMSessionRunAs in the wrong casing",
     [{ ...RUN_AS, key: "ssmsessionrunas" }],
-    /"ssmsessionrunas" must be spelled exactly SSMSessionRunAs/,
+    /\[0\]\.key "ssmsessionrunas": must be spelled exactly SSMSessionRunAs/,
   ],
-  ["an empty source", [{ ...RUN_AS, sources: [""] }], /SSMSessionRunAs has an empty source/],
-  ["no source at all", [{ ...RUN_AS, sources: [] }], /SSMSessionRunAs has 0 sources/],
+  [
+    "an empty source",
+    [{ ...RUN_AS, sources: [""] }],
+    /\[0\]\.source "": SSMSessionRunAs needs a non-empty source/,
+  ],
+  [
+    "no source at all",
+    [{ ...RUN_AS, sources: [] }],
+    /\[0\]\.source \[\]: 0 sources: IAM Identity Center takes exactly one/,
+  ],
   [
     "two sources",
     [{ ...RUN_AS, sources: ["${path:userName}", "${path:enterprise.employeeNumber}"] }],
-    /SSMSessionRunAs has 2 sources/,
+    /\[0\]\.source \[.*\]: 2 sources/,
   ],
   [
     "a source of invalid syntax",
     [{ ...RUN_AS, sources: ["employeeNumber"] }],
-    /"employeeNumber" is not a valid source/,
+    /\[0\]\.source "employeeNumber": use \$\{path:\.\.\.\}/,
   ],
-  ["an unterminated ${path:", [{ ...RUN_AS, sources: ["${path:userName"] }], /is not a valid source/],
-  ["a duplicate key", [RUN_AS, COST_CENTER, { ...COST_CENTER }], /Key "CostCenter" is listed more than once/],
+  [
+    "an unterminated ${path:",
+    [{ ...RUN_AS, sources: ["${path:userName"] }],
+    /"\$\{path:userName": use \$\{path/,
+  ],
+  [
+    "a duplicate key",
+    [RUN_AS, COST_CENTER, { ...COST_CENTER }],
+    /\[2\]\.key "CostCenter": duplicate key \(also at index 1/,
+  ],
   [
     "keys that differ only in case",
     [RUN_AS, COST_CENTER, { ...COST_CENTER, key: "costcenter" }],
-    /"costcenter" is listed more than once/,
+    /\[2\]\.key "costcenter": duplicate key \(also at index 1; keys are compared case-insensitively\)/,
   ],
   [
     "51 attributes",
     [RUN_AS, ...Array.from({ length: 50 }, (_, i) => ({ key: `Attr${i}`, sources: ["${path:title}"] }))],
-    /51 attributes: IAM Identity Center allows at most 50/,
+    /: 51 attributes: IAM Identity Center allows at most 50\.$/,
   ],
 ];
 
@@ -79,7 +95,7 @@ describe("policy ssm-runas-abac-run-as-attribute", () => {
     });
     const outcome = await validateResource(abacRunAsAttribute, edited);
     expect(outcome.messages).to.have.length(1);
-    expect(outcome.messages[0]).to.match(/No SSMSessionRunAs attribute/);
+    expect(outcome.messages[0]).to.match(/must hold exactly one key SSMSessionRunAs/);
   });
 
   it("accepts ${path:...} and AWS Managed Microsoft AD ${attribute} sources, and exactly 50 attributes", async () => {

@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "out/", "dist/", "policypack/node_modules/", "policypack/bin/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "bin/",
+      "out/",
+      "dist/",
+      "policypack/node_modules/",
+      "policypack/bin/",
+      ".venv/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

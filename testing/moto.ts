@@ -1,7 +1,9 @@
-// Starts moto's AWS API emulator (preinstalled with python3) on 127.0.0.1 at a free port, once per test
-// process, and stops it when mocha's root hooks end. Tests get a fresh state with `resetMoto()`.
+// Starts moto's AWS API emulator (`python -m moto.server`, with the interpreter testing/python.ts resolves) on
+// 127.0.0.1 at a free port, once per test process, and stops it when mocha's root hooks end. Tests get a fresh
+// state with `resetMoto()`.
 import { spawn, type ChildProcess } from "node:child_process";
 import * as net from "node:net";
+import { pythonTools } from "./python";
 
 export interface MotoServer {
   endpoint: string;
@@ -23,13 +25,17 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilUp(endpoint: string, child: ChildProcess, deadlineMs: number): Promise<void> {
+async function waitUntilUp(
+  endpoint: string,
+  child: ChildProcess,
+  python: string,
+  deadlineMs: number,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   let exited = false;
   child.once("exit", () => (exited = true));
   while (Date.now() < deadline) {
-    if (exited)
-      throw new Error("moto server exited during start-up (is `python3 -m moto.server` available?)");
+    if (exited) throw new Error(`moto server exited during start-up (\`${python} -m moto.server\`)`);
     try {
       const response = await fetch(`${endpoint}/moto-api/`);
       if (response.ok) return;
@@ -44,8 +50,9 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, deadlineMs: nu
 /** The shared emulator, started on first use. */
 export function startMoto(): Promise<MotoServer> {
   starting ??= (async () => {
+    const { python } = await pythonTools();
     const port = await freePort();
-    const child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+    const child = spawn(python, ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
       stdio: ["ignore", "ignore", "pipe"],
       env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: "false" },
     });
@@ -53,7 +60,7 @@ export function startMoto(): Promise<MotoServer> {
     child.stderr?.resume();
     const info = { endpoint: `http://127.0.0.1:${port}`, port };
     server = { process: child, info };
-    await waitUntilUp(info.endpoint, child, 30_000);
+    await waitUntilUp(info.endpoint, child, python, 30_000);
     return info;
   })();
   return starting;

@@ -1,5 +1,5 @@
-// cfn-lint (preinstalled with python3) on what `synth --stack prod` writes: the template as JSON and as the
-// YAML of the LZA export. Zero errors and zero warnings.
+// cfn-lint (as testing/python.ts finds or installs it) on what `synth --stack prod` writes: the template as
+// JSON and as the YAML of the LZA export. Zero errors and zero warnings.
 import { expect } from "chai";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -10,15 +10,17 @@ import { runShellTemplateBody } from "../../../components/runShell/template";
 import { NEWEST_NODEJS_RUNTIME } from "../../../policypack/rules/values";
 import { writerInlineCode } from "../../../lambda/bundle";
 import { synth } from "../../../synth/synth";
+import { pythonTools } from "../../../testing/python";
 
 interface LintRun {
   code: number | null;
   output: string;
 }
 
-function cfnLint(files: string[]): Promise<LintRun> {
+async function cfnLint(files: string[]): Promise<LintRun> {
+  const [command, ...args] = (await pythonTools()).cfnLint;
   return new Promise((resolve, reject) => {
-    const child = spawn("cfn-lint", ["--", ...files], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, [...args, "--", ...files], { stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

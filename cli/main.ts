@@ -1,9 +1,9 @@
 // `ssm-runas`: the operational CLI (DESIGN.md). Each subcommand lives in a module of its own.
 import { Command, CommanderError } from "commander";
-import { registerAbacCommand } from "./abacCommand";
-import { registerAuditCommand } from "./auditCommand";
-import { registerSynthCommand } from "./synthCommand";
-import { registerVerifyCommand } from "./verifyCommand";
+import { registerAbacCommand } from "./commands/abac";
+import { registerAuditCommand } from "./commands/audit";
+import { registerSynthCommand } from "./commands/synth";
+import { registerVerifyCommand } from "./commands/verify";
 
 export function buildProgram(): Command {
   const program = new Command("ssm-runas")

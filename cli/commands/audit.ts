@@ -1,9 +1,9 @@
 // `ssm-runas audit`: every account × region's RunShell document against the expected fallback user.
 import { Option, type Command } from "commander";
-import { describeError } from "./aws";
-import { runAudit } from "./audit";
-import { registerAuditUsersCommand } from "./auditUsersCommand";
-import { expectationFromStack, type UserExpectation } from "./expectedUser";
+import { runAudit } from "../aws/audit";
+import { describeError } from "../errors";
+import { registerAuditUsersCommand } from "./auditUsers";
+import { expectationFromStack, type UserExpectation } from "../expectedUser";
 import {
   addOutputOptions,
   exitTwoOnUsageErrors,
@@ -17,10 +17,10 @@ import {
   addStackOptions,
   type StackOptions,
   usageError,
-} from "./options";
-import { progressOnTerminal } from "./progress";
-import { renderReport, summarize, type OutputFormat } from "./report";
-import { AUDIT_COLUMNS, AUDIT_STATUSES } from "./runShellDocument";
+} from "../options";
+import { progressOnTerminal } from "../progress";
+import { renderReport, summarize, type OutputFormat } from "../report";
+import { AUDIT_COLUMNS, AUDIT_STATUSES } from "../auditRows";
 
 export const DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole";
 export const DEFAULT_CONCURRENCY = 16;

@@ -4,20 +4,17 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { mockClient } from "aws-sdk-client-mock";
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { parse, stringify } from "yaml";
-import { runAudit } from "../../cli/audit";
-import type { AuditRow, AuditStatus } from "../../cli/runShellDocument";
-import { startAwsProxy, type AwsProxy } from "../../testing/awsProxy";
-import { AUDIT_ROW_FIELDS, runCli } from "../support/cli";
-import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
+import type { AuditRow, AuditStatus } from "../../../cli/auditRows";
+import { startAwsProxy, type AwsProxy } from "../../../testing/awsProxy";
+import { AUDIT_ROW_FIELDS, REPO_ROOT, runCli } from "../../support/cli";
+import { motoEnvironment, resetMoto, startMoto } from "../../../testing/moto";
 import {
   enforceIamPolicies,
   seedOrganization,
   type SeededDocument,
   type SeededOrganization,
-} from "../../testing/seedOrganization";
+} from "../../../testing/seedOrganization";
 
 const REGIONS = ["eu-west-1", "us-east-1"] as const;
 const FALLBACK = "ssm-fallback";
@@ -247,8 +244,8 @@ describe("ssm-runas audit (moto, 22 member accounts × 2 regions, IAM enforced)"
   it("--stack takes the regions and the per-OU fallback user from Pulumi.<stack>.yaml", async () => {
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-audit-"));
     try {
-      fs.copyFileSync(path.resolve(__dirname, "../../Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
-      const dev = parse(fs.readFileSync(path.resolve(__dirname, "../../Pulumi.dev.yaml"), "utf8"));
+      fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+      const dev = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8"));
       dev.config["ssm-runas-sync:regions"] = [...REGIONS];
       dev.config["ssm-runas-sync:deploymentTargets"] = [org.ouIds.Legacy, org.ouIds.Platform];
       dev.config["ssm-runas-sync:organizationalUnitOverrides"] = { [org.ouIds.Sandbox]: SANDBOX_USER };
@@ -323,86 +320,5 @@ describe("ssm-runas audit (moto, 22 member accounts × 2 regions, IAM enforced)"
     expect(result.code).to.equal(2);
     expect(result.stdout).to.equal("");
     expect(result.stderr).to.match(/^ssm-runas: audit failed: \S.*\n$/);
-  });
-});
-
-describe("ssm-runas audit: throttled AssumeRole (aws-sdk-client-mock: moto cannot throttle)", function () {
-  this.timeout(60_000);
-  const savedEnv = { ...process.env };
-  let org: SeededOrganization;
-  const realCredentials = new Map<
-    string,
-    { AccessKeyId: string; SecretAccessKey: string; SessionToken: string }
-  >();
-
-  before(async () => {
-    const moto = await startMoto();
-    await resetMoto();
-    org = await seedOrganization(moto.endpoint, {
-      accounts: ["t-1", "t-2", "t-3"].map((name) => ({ name, documents: { [REGIONS[0]]: ok } })),
-    });
-    Object.assign(process.env, motoEnvironment(moto));
-    // Real moto credentials for the accounts that are not throttled, fetched before STS is mocked.
-    const sts = new STSClient({});
-    for (const id of Object.values(org.accountIds)) {
-      const { Credentials } = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: `arn:aws:iam::${id}:role/OrganizationAccountAccessRole`,
-          RoleSessionName: "t",
-        }),
-      );
-      realCredentials.set(
-        id,
-        Credentials as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string },
-      );
-    }
-  });
-
-  after(() => {
-    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-    Object.assign(process.env, savedEnv);
-  });
-
-  it("turns an account throttled past every retry into ERROR rows and audits the rest", async () => {
-    const throttledId = org.accountIds["t-2"];
-    const stsMock = mockClient(STSClient);
-    try {
-      stsMock.on(GetCallerIdentityCommand).resolves({
-        Account: org.managementAccountId,
-        Arn: `arn:aws:iam::${org.managementAccountId}:user/auditor`,
-      });
-      stsMock.on(AssumeRoleCommand).callsFake(({ RoleArn }: { RoleArn: string }) => {
-        const accountId = RoleArn.split(":")[4];
-        if (accountId === throttledId) {
-          throw Object.assign(new Error("Rate exceeded"), {
-            name: "Throttling",
-            $metadata: { httpStatusCode: 400 },
-          });
-        }
-        return { Credentials: realCredentials.get(accountId) };
-      });
-      const { rows } = await runAudit({
-        regions: [REGIONS[0]],
-        roleName: "OrganizationAccountAccessRole",
-        expectation: { defaultUser: FALLBACK, overrides: {} },
-        concurrency: 2,
-        assumeRoleBackoff: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
-      });
-      const byAccount = Object.fromEntries(rows.map((row) => [row.accountId, row]));
-      expect(byAccount[throttledId]).to.deep.include({ status: "ERROR", runAsEnabled: null });
-      expect(byAccount[throttledId].detail).to.equal(
-        `AssumeRole arn:aws:iam::${throttledId}:role/OrganizationAccountAccessRole: ` +
-          "Throttling: Rate exceeded (gave up after 3 attempts)",
-      );
-      const throttledCalls = stsMock
-        .commandCalls(AssumeRoleCommand)
-        .filter((call) => call.args[0].input.RoleArn?.includes(throttledId));
-      expect(throttledCalls).to.have.length(3);
-      for (const name of ["t-1", "t-3"]) expect(byAccount[org.accountIds[name]].status).to.equal("COMPLIANT");
-      // The management account has no document in this organisation: read with the caller's own credentials.
-      expect(byAccount[org.managementAccountId].status).to.equal("MISSING");
-    } finally {
-      stsMock.restore();
-    }
   });
 });

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import type { Command } from "commander";
-import { synth } from "../synth/synth";
+import { synth } from "../../synth/synth";
 
 export function registerSynthCommand(program: Command) {
   program

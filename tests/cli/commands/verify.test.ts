@@ -14,9 +14,13 @@ import {
   SSOAdminClient,
 } from "@aws-sdk/client-sso-admin";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { runCliInProcess } from "../support/cliInProcess";
-import { motoEnvironment, resetMoto, startMoto, type MotoServer } from "../../testing/moto";
-import { runShellContent, seedOrganization, type SeededOrganization } from "../../testing/seedOrganization";
+import { runCliInProcess } from "../../support/cliInProcess";
+import { motoEnvironment, resetMoto, startMoto, type MotoServer } from "../../../testing/moto";
+import {
+  runShellContent,
+  seedOrganization,
+  type SeededOrganization,
+} from "../../../testing/seedOrganization";
 
 const INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-6804a3c7d1e2f5b9";
 const STORE = "d-3333333333";

@@ -7,7 +7,18 @@ import {
   ListUsersCommand,
   type User,
 } from "@aws-sdk/client-identitystore";
-import { ENTERPRISE_EXTENSION, readsEnterpriseExtension } from "./userAttributes";
+import {
+  attributeValue,
+  ENTERPRISE_EXTENSION,
+  readsEnterpriseExtension,
+  type UserValue,
+} from "../userAttributes";
+import { clientConfig } from "./clients";
+
+/** The identity store's API in `region` (the Identity Center instance's; default: the SDK's). */
+export function identityStoreClient(region?: string): IdentitystoreClient {
+  return new IdentitystoreClient(clientConfig(region));
+}
 
 const extensionsFor = (path: string) => (readsEnterpriseExtension(path) ? [ENTERPRISE_EXTENSION] : undefined);
 
@@ -26,6 +37,20 @@ export async function listUsers(
     NextToken = page.NextToken;
   } while (NextToken);
   return users;
+}
+
+/** Every user with their value of the attribute at `path` (undefined when they have none). */
+export async function readUserValues(
+  identityStore: IdentitystoreClient,
+  identityStoreId: string,
+  path: string,
+): Promise<UserValue[]> {
+  const users = await listUsers(identityStore, identityStoreId, path);
+  return users.map((user) => ({
+    userId: user.UserId ?? "",
+    userName: user.UserName ?? "",
+    value: attributeValue(user, path),
+  }));
 }
 
 export async function describeUserByName(

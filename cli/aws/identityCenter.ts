@@ -5,7 +5,13 @@ import {
   SSOAdminClient,
   type InstanceMetadata,
 } from "@aws-sdk/client-sso-admin";
-import type { AccessControlAttribute } from "../config/schema";
+import type { AccessControlAttribute } from "../../config/schema";
+import { clientConfig } from "./clients";
+
+/** IAM Identity Center's admin API in `region` (default: the SDK's). */
+export function ssoAdminClient(region?: string): SSOAdminClient {
+  return new SSOAdminClient(clientConfig(region));
+}
 
 export interface IdentityCenter {
   instanceArn: string;

@@ -2,19 +2,15 @@
 // naming the option, the value and the rule, exit code 2, no stack trace.
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import * as path from "node:path";
-import { runCli, stackTraceLines } from "../support/cli";
+import { REPO_ROOT, runCli, stackTraceLines } from "../support/cli";
 import { runCliInProcess } from "../support/cliInProcess";
 
 const QUIET = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
 
 function npx(args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(
-      "npx",
-      ["--no-install", ...args],
-      { cwd: path.resolve(__dirname, "../.."), timeout: 60_000 },
-      (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout }),
+    execFile("npx", ["--no-install", ...args], { cwd: REPO_ROOT, timeout: 60_000 }, (error, stdout) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout }),
     );
   });
 }

@@ -8,9 +8,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import { CreateUserCommand, IdentitystoreClient, ListUsersCommand } from "@aws-sdk/client-identitystore";
 import { ListInstancesCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { parse, stringify } from "yaml";
-import { runCli } from "../support/cli";
-import { runCliInProcess } from "../support/cliInProcess";
-import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
+import { REPO_ROOT, runCli } from "../../support/cli";
+import { runCliInProcess } from "../../support/cliInProcess";
+import { motoEnvironment, resetMoto, startMoto } from "../../../testing/moto";
 
 describe("ssm-runas audit users (moto identity store)", function () {
   this.timeout(60_000);
@@ -84,8 +84,8 @@ describe("ssm-runas audit users (moto identity store)", function () {
   it("--stack takes the SSMSessionRunAs source, the instance and its region from Pulumi.<stack>.yaml", async () => {
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-users-"));
     try {
-      fs.copyFileSync(path.resolve(__dirname, "../../Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
-      const dev = parse(fs.readFileSync(path.resolve(__dirname, "../../Pulumi.dev.yaml"), "utf8"));
+      fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+      const dev = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8"));
       dev.config["aws-native:region"] = "us-east-1";
       dev.config["ssm-runas-sync:identityCenterInstanceArn"] = instanceArn;
       dev.config["ssm-runas-sync:accessControlAttributes"] = [

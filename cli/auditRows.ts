@@ -5,7 +5,7 @@ import type { Column } from "./report";
 export const AUDIT_STATUSES = ["COMPLIANT", "MISSING", "RUNAS_DISABLED", "WRONG_USER", "ERROR"] as const;
 export type AuditStatus = (typeof AUDIT_STATUSES)[number];
 
-/** One line of the audit; the field order is the JSON contract of DESIGN.md "Audit". */
+/** One line of the audit; the field order is the audit's JSON contract (docs/operations.md). */
 export interface AuditRow {
   accountId: string;
   region: string;
@@ -78,7 +78,7 @@ export function classifyDocument(
   } catch (err) {
     return errorRow(accountId, region, (err as Error).message);
   }
-  // Built in the contract's field order: JSON consumers see the keys as DESIGN.md lists them.
+  // Built in the contract's field order: JSON consumers see the keys as docs/operations.md lists them.
   const row = (status: AuditStatus, detail: string): AuditRow => ({
     accountId,
     region,

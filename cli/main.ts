@@ -1,4 +1,4 @@
-// `ssm-runas`: the operational CLI (DESIGN.md). Each subcommand lives in a module of its own.
+// `ssm-runas`: the operations CLI (docs/operations.md). Each subcommand lives in a module of its own under commands/.
 import { Command, CommanderError } from "commander";
 import { registerAbacCommand } from "./commands/abac";
 import { registerAuditCommand } from "./commands/audit";

@@ -1,6 +1,14 @@
+// `ssm-runas synth`: the offline render. The only command that runs the Pulumi program: its action loads synth/
+// (and with it @pulumi/*) when it runs, so no other command, nor any --help, pays for loading Pulumi.
 import * as path from "node:path";
 import type { Command } from "commander";
-import { synth } from "../../synth/synth";
+
+interface SynthCommandOptions {
+  stack: string;
+  out?: string;
+  projectDir?: string;
+  policyPackConfig?: string;
+}
 
 export function registerSynthCommand(program: Command) {
   program
@@ -19,25 +27,26 @@ export function registerSynthCommand(program: Command) {
       "--policy-pack-config <file>",
       "JSON config for the policy pack, as pulumi's --policy-pack-config takes it (e.g. requiredExceptionPrincipals)",
     )
-    .action(
-      async (options: { stack: string; out?: string; projectDir?: string; policyPackConfig?: string }) => {
-        const result = await synth(options);
-        for (const { file } of result.files) {
-          process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(result.outDir, file))}\n`);
-        }
-        for (const violation of result.policyReport?.violations ?? []) {
-          if (violation.enforcementLevel !== "advisory") continue;
-          process.stderr.write(`warning: policy ${violation.policy} (advisory): ${violation.message}\n`);
-        }
-        if (!result.ok) {
-          for (const line of result.errors) process.stderr.write(`${line}\n`);
-          process.stderr.write(
-            result.files.length > 0
-              ? `synth: stack ${options.stack} violates mandatory policies (see policy-report.json)\n`
-              : `synth: stack ${options.stack} not rendered; nothing written\n`,
-          );
-          process.exitCode = 1;
-        }
-      },
-    );
+    .action(async (options: SynthCommandOptions) => {
+      // require, not import(): the bin compiles TypeScript through tsx's CommonJS hook, which import() bypasses.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { synth } = require("../../synth/synth") as typeof import("../../synth/synth");
+      const result = await synth(options);
+      for (const { file } of result.files) {
+        process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(result.outDir, file))}\n`);
+      }
+      for (const violation of result.policyReport?.violations ?? []) {
+        if (violation.enforcementLevel !== "advisory") continue;
+        process.stderr.write(`warning: policy ${violation.policy} (advisory): ${violation.message}\n`);
+      }
+      if (!result.ok) {
+        for (const line of result.errors) process.stderr.write(`${line}\n`);
+        process.stderr.write(
+          result.files.length > 0
+            ? `synth: stack ${options.stack} violates mandatory policies (see policy-report.json)\n`
+            : `synth: stack ${options.stack} not rendered; nothing written\n`,
+        );
+        process.exitCode = 1;
+      }
+    });
 }

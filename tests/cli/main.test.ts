@@ -1,8 +1,11 @@
-// `ssm-runas --help` and each subcommand's help through the real bin (and npx), and bad options: one line
-// naming the option, the value and the rule, exit code 2, no stack trace.
+// `ssm-runas --help` and each subcommand's help through the real bin (and npx); bad options: one line naming
+// the option, the value and the rule, exit code 2, no stack trace; and a start-up that leaves Pulumi alone.
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { REPO_ROOT, runCli, stackTraceLines } from "../support/cli";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { CLI, REPO_ROOT, runCli, stackTraceLines } from "../support/cli";
 import { runCliInProcess } from "../support/cliInProcess";
 
 const QUIET = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
@@ -150,4 +153,109 @@ describe("ssm-runas bad options", () => {
       expect(stackTraceLines(run.stderr)).to.deep.equal([]);
     });
   }
+});
+
+// A preload for the child: records every @pulumi/* module the bin asks for or has loaded by the time it exits.
+const RECORD_PULUMI_LOADS = `
+const Module = require("node:module");
+const fs = require("node:fs");
+const seen = new Set();
+const load = Module._load;
+Module._load = function (request) {
+  if (request.startsWith("@pulumi/")) seen.add(request);
+  return load.apply(this, arguments);
+};
+process.on("exit", () => {
+  for (const file of Object.keys(require.cache)) {
+    const match = /node_modules[\\\\/](@pulumi[\\\\/][^\\\\/]+)/.exec(file);
+    if (match) seen.add(match[1].replace("\\\\", "/"));
+  }
+  fs.writeFileSync(process.env.PULUMI_LOADS_FILE, JSON.stringify([...seen].sort()));
+});
+`;
+
+describe("ssm-runas start-up: only synth's action loads the Pulumi program", function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-pulumi-loads-"));
+    fs.writeFileSync(path.join(dir, "record.js"), RECORD_PULUMI_LOADS);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** The @pulumi/* modules the real bin loads for `args`, and its exit code. */
+  function pulumiLoads(args: string[]): Promise<{ code: number | null; loads: string[] }> {
+    const file = path.join(dir, `${args.join("_").replace(/\W/g, "-")}.json`);
+    return new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ["--require", path.join(dir, "record.js"), CLI, ...args],
+        { cwd: REPO_ROOT, env: { ...process.env, ...QUIET, PULUMI_LOADS_FILE: file }, timeout: 60_000 },
+        (error) => {
+          try {
+            const loads = JSON.parse(fs.readFileSync(file, "utf8")) as string[];
+            resolve({ code: error ? Number(error.code) : 0, loads });
+          } catch (err) {
+            reject(err);
+          }
+        },
+      );
+    });
+  }
+
+  const WITHOUT_PULUMI = [
+    ["--help"],
+    ["audit", "--help"],
+    ["audit", "users", "--help"],
+    ["verify", "--help"],
+    ["abac", "--help"],
+    ["abac", "describe", "--help"],
+    ["synth", "--help"],
+    // Past option parsing into the action: the stack file is read (and refused) without the program.
+    ["audit", "--stack", "nosuch"],
+  ];
+
+  it("every command but synth (and synth --help) starts without @pulumi/*", async () => {
+    const runs = await Promise.all(WITHOUT_PULUMI.map(pulumiLoads));
+    runs.forEach(({ loads }, index) => expect(loads, WITHOUT_PULUMI[index].join(" ")).to.deep.equal([]));
+    expect(runs.map(({ code }) => code)).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 2]);
+  });
+
+  it("synth's action does load it (so the recorder sees a load when there is one)", async () => {
+    const run = await pulumiLoads(["synth", "--stack", "nosuch", "--project-dir", dir]);
+    expect(run.code).to.equal(1);
+    expect(run.loads).to.include("@pulumi/pulumi");
+  });
+});
+
+describe("cli sources: folders say what lives in them", () => {
+  const CLI_DIR = path.join(REPO_ROOT, "cli");
+  const sources = (fs.readdirSync(CLI_DIR, { recursive: true }) as string[])
+    .filter((file) => /\.[jt]s$/.test(file))
+    .map((file) => ({
+      file: `cli/${file.split(path.sep).join("/")}`,
+      text: fs.readFileSync(path.join(CLI_DIR, file), "utf8"),
+    }));
+
+  it("only cli/aws/ calls AWS: no other module imports an SDK client (types are fine)", () => {
+    const calling = sources
+      .filter(({ file }) => !file.startsWith("cli/aws/"))
+      .filter(({ text }) => /^import (?!type )[^;]*from "@aws-sdk\//m.test(text))
+      .map(({ file }) => file);
+    expect(calling).to.deep.equal([]);
+    expect(sources.filter(({ file }) => file.startsWith("cli/aws/"))).to.not.deep.equal([]);
+  });
+
+  it("only synth's action names synth/synth (the module that loads Pulumi)", () => {
+    const naming = sources
+      .filter(({ text }) => /["']\.\.\/(\.\.\/)?synth\/synth["']/.test(text))
+      .map(({ file }) => file);
+    expect(naming).to.deep.equal(["cli/commands/synth.ts"]);
+  });
+
+  it("no comment points at a document outside the repository", () => {
+    expect(sources.filter(({ text }) => /\bDESIGN\.md\b/.test(text)).map(({ file }) => file)).to.deep.equal(
+      [],
+    );
+  });
 });

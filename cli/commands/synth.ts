@@ -2,6 +2,7 @@
 // (and with it @pulumi/*) when it runs, so no other command, nor any --help, pays for loading Pulumi.
 import * as path from "node:path";
 import type { Command } from "commander";
+import { exitTwoOnUsageErrors } from "../options";
 
 interface SynthCommandOptions {
   stack: string;
@@ -11,8 +12,7 @@ interface SynthCommandOptions {
 }
 
 export function registerSynthCommand(program: Command) {
-  program
-    .command("synth")
+  exitTwoOnUsageErrors(program.command("synth"))
     .description(
       "Render what a stack would deploy, offline: runs the program for Pulumi.<stack>.yaml on Pulumi's mock runtime " +
         "(no Pulumi CLI, backend or AWS credentials) and writes the files a reviewer reads",

@@ -155,6 +155,38 @@ describe("ssm-runas bad options", () => {
   }
 });
 
+describe("ssm-runas usage errors through the real bin: exit 2, commander's line, no stack trace", function () {
+  this.timeout(60_000);
+  const cases: [string[], string][] = [
+    [["bogus"], "error: unknown command 'bogus'"],
+    // Commander checks required options first.
+    [["synth", "--bogus"], "error: required option '--stack <name>' not specified"],
+    [["synth", "--stack", "dev", "--bogus"], "error: unknown option '--bogus'"],
+    [["audit", "--bogus"], "error: unknown option '--bogus'"],
+    [["audit", "users", "--bogus"], "error: unknown option '--bogus'"],
+    [
+      ["verify", "--account", "111111111111", "--region", "eu-west-1", "--user", "a", "--bogus"],
+      "error: unknown option '--bogus'",
+    ],
+    [["abac", "bogus"], "error: unknown command 'bogus'"],
+    [["abac", "describe", "--bogus"], "error: unknown option '--bogus'"],
+  ];
+  for (const [args, line] of cases) {
+    it(`ssm-runas ${args.join(" ")}`, async () => {
+      const run = await runCli(args, { env: QUIET });
+      expect([run.code, run.stdout, run.stderr]).to.deep.equal([2, "", `${line}\n`]);
+    });
+  }
+
+  it("ssm-runas with no command prints its help on stderr and exits 2", async () => {
+    const run = await runCli([], { env: QUIET });
+    expect(run.code).to.equal(2);
+    expect(run.stdout).to.equal("");
+    expect(run.stderr).to.match(/^Usage: ssm-runas \[options\] \[command\]/);
+    expect(stackTraceLines(run.stderr)).to.deep.equal([]);
+  });
+});
+
 // A preload for the child: records every @pulumi/* module the bin asks for or has loaded by the time it exits.
 const RECORD_PULUMI_LOADS = `
 const Module = require("node:module");
@@ -213,12 +245,13 @@ describe("ssm-runas start-up: only synth's action loads the Pulumi program", fun
     ["synth", "--help"],
     // Past option parsing into the action: the stack file is read (and refused) without the program.
     ["audit", "--stack", "nosuch"],
+    ["bogus"],
   ];
 
   it("every command but synth (and synth --help) starts without @pulumi/*", async () => {
     const runs = await Promise.all(WITHOUT_PULUMI.map(pulumiLoads));
     runs.forEach(({ loads }, index) => expect(loads, WITHOUT_PULUMI[index].join(" ")).to.deep.equal([]));
-    expect(runs.map(({ code }) => code)).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 2]);
+    expect(runs.map(({ code }) => code)).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 2, 2]);
   });
 
   it("synth's action does load it (so the recorder sees a load when there is one)", async () => {

@@ -4,7 +4,7 @@ import {
   DescribeUserCommand,
   GetUserIdCommand,
   IdentitystoreClient,
-  ListUsersCommand,
+  paginateListUsers,
   type User,
 } from "@aws-sdk/client-identitystore";
 import {
@@ -28,14 +28,10 @@ export async function listUsers(
   path: string,
 ): Promise<User[]> {
   const users: User[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await identityStore.send(
-      new ListUsersCommand({ IdentityStoreId: identityStoreId, Extensions: extensionsFor(path), NextToken }),
-    );
+  const input = { IdentityStoreId: identityStoreId, Extensions: extensionsFor(path) };
+  for await (const page of paginateListUsers({ client: identityStore }, input)) {
     users.push(...(page.Users ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  }
   return users;
 }
 

@@ -5,7 +5,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { mockClient } from "aws-sdk-client-mock";
-import { CreateUserCommand, IdentitystoreClient, ListUsersCommand } from "@aws-sdk/client-identitystore";
+import {
+  CreateUserCommand,
+  IdentitystoreClient,
+  ListUsersCommand,
+  type ListUsersCommandInput,
+} from "@aws-sdk/client-identitystore";
 import { ListInstancesCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { parse, stringify } from "yaml";
 import { REPO_ROOT, runCli } from "../../support/cli";
@@ -132,12 +137,16 @@ describe("ssm-runas audit users: enterprise extension (aws-sdk-client-mock)", ()
       Extensions:
         employeeNumber === undefined ? undefined : { "aws:identitystore:enterprise": { employeeNumber } },
     });
+    // What each call asked for, copied when it is made (the SDK's paginator reuses one input object).
+    const asked: object[] = [];
     try {
-      identityStore
-        .on(ListUsersCommand, { NextToken: undefined })
-        .resolves({ Users: [user("u1", "a10001"), user("u2")], NextToken: "page-2" })
-        .on(ListUsersCommand, { NextToken: "page-2" })
-        .resolves({ Users: [user("u3", "a10001"), user("u4", "A-7")] });
+      identityStore.on(ListUsersCommand).callsFake((input: ListUsersCommandInput) => {
+        const { IdentityStoreId, Extensions, NextToken } = input;
+        asked.push({ IdentityStoreId, Extensions, NextToken });
+        return NextToken === "page-2"
+          ? { Users: [user("u3", "a10001"), user("u4", "A-7")] }
+          : { Users: [user("u1", "a10001"), user("u2")], NextToken: "page-2" };
+      });
       const result = await runCliInProcess(
         [
           "audit",
@@ -156,8 +165,7 @@ describe("ssm-runas audit users: enterprise extension (aws-sdk-client-mock)", ()
         report.results.map(({ userId, status }: { userId: string; status: string }) => `${userId}:${status}`),
       ).to.deep.equal(["u1:DUPLICATE", "u2:MISSING", "u3:DUPLICATE", "u4:INVALID"]);
       expect(report.summary).to.deep.equal({ OK: 0, MISSING: 1, INVALID: 1, DUPLICATE: 2 });
-      const calls = identityStore.commandCalls(ListUsersCommand).map((call) => call.args[0].input);
-      expect(calls).to.deep.equal([
+      expect(asked).to.deep.equal([
         {
           IdentityStoreId: "d-2222222222",
           Extensions: ["aws:identitystore:enterprise"],

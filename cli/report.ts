@@ -10,6 +10,8 @@ export interface Column<Row> {
   header: string;
   /** Field name in JSON and CSV. */
   field: keyof Row & string;
+  /** `false`: JSON and CSV only, left out of the table. */
+  table?: false;
 }
 
 export interface ReportSpec<Row, Status extends string> {
@@ -68,9 +70,10 @@ export function renderReport<Row, Status extends string>(
         cells,
       );
     case "table": {
+      const shown = spec.columns.flatMap((column, index) => (column.table === false ? [] : [index]));
       const table = formatTable(
-        spec.columns.map(({ header }) => header),
-        cells.map((row) => row.map(tableCell)),
+        shown.map((index) => spec.columns[index].header),
+        cells.map((row) => shown.map((index) => tableCell(row[index]))),
       );
       const totals = Object.entries(summary).map(([status, count]) => `${status} ${count}`);
       return `${table}\n${totals.join("  ")}\n`;

@@ -1,5 +1,5 @@
 // The audit's I/O shell: list the accounts, read the RunShell document in each account × region through
-// read-only calls (AssumeRole, GetDocument), and hand each read to the pure classifier.
+// read-only calls (AssumeRole, DescribeDocument, GetDocument), and hand each read to the pure classifier.
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
 import { classifyDocument, errorRow, sortRows, type AuditRow } from "../auditRows";

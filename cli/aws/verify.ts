@@ -84,9 +84,12 @@ async function checkDocument(
 ): Promise<StepResult> {
   const read = await readRunShellDocument(input.region, credentials, "JSON");
   const row = classifyDocument(input.accountId, input.region, read, expectedUser);
-  return row.status === "COMPLIANT"
-    ? pass(title, `runAsDefaultUser is "${expectedUser}" as expected`)
-    : fail(title, `${row.status}: ${row.detail}`);
+  if (row.status !== "COMPLIANT") return fail(title, `${row.status}: ${row.detail}`);
+  const versions =
+    row.defaultVersion === row.latestVersion
+      ? ""
+      : ` (default v${row.defaultVersion} and latest v${row.latestVersion} alike)`;
+  return pass(title, `runAsDefaultUser is "${expectedUser}" as expected${versions}`);
 }
 
 // The probe writes the document's latest content back unchanged, so it changes nothing even where no SCP

@@ -1,10 +1,16 @@
-// The audit's pure classifier: one account × region's RunShell document against the expected fallback user.
+// The audit's pure classifier: one account × region's RunShell document, its default and its latest version,
+// against the expected fallback user.
 import { expect } from "chai";
 import { classifyDocument, sortRows } from "../../cli/auditRows";
 import { runShellContent } from "../../testing/seedOrganization";
 import { AUDIT_ROW_FIELDS } from "../support/cli";
 
-const found = (content: string) => ({ kind: "found" as const, content });
+/** A document whose default version is its latest. */
+const found = (content: string, version = "1") => ({
+  kind: "found" as const,
+  default: { version, content },
+  latest: { version, content },
+});
 
 describe("cli: RunShell classification", () => {
   const classify = (content: string, expected = "ssm-fallback") =>
@@ -20,6 +26,8 @@ describe("cli: RunShell classification", () => {
         runAsEnabled: true,
         runAsDefaultUser: "ssm-fallback",
         detail: "",
+        defaultVersion: "1",
+        latestVersion: "1",
       });
     }
   });
@@ -65,6 +73,84 @@ describe("cli: RunShell classification", () => {
     });
     expect(classify("{ not: [json").status).to.equal("ERROR");
     expect(classify('"just a string"').detail).to.equal("content is not a document object");
+  });
+
+  describe("the default and the latest version", () => {
+    const ok = runShellContent({ runAsEnabled: true, runAsDefaultUser: "ssm-fallback" });
+    const off = runShellContent({ runAsEnabled: false, runAsDefaultUser: "" });
+    const wrong = runShellContent({ runAsEnabled: true, runAsDefaultUser: "ec2-user" });
+    const versions = (defaultContent: string, latestContent: string) =>
+      classifyDocument(
+        "111111111111",
+        "eu-west-1",
+        {
+          kind: "found",
+          default: { version: "2", content: defaultContent },
+          latest: { version: "3", content: latestContent },
+        },
+        "ssm-fallback",
+      );
+
+    it("is LATEST_DIFFERS when the latest turns RunAs off behind a compliant default, naming both", () => {
+      expect(versions(ok, off)).to.deep.equal({
+        accountId: "111111111111",
+        region: "eu-west-1",
+        status: "LATEST_DIFFERS",
+        runAsEnabled: true,
+        runAsDefaultUser: "ssm-fallback",
+        detail:
+          'default v2: runAsEnabled true, runAsDefaultUser "ssm-fallback"; ' +
+          'latest v3: runAsEnabled false, runAsDefaultUser ""',
+        defaultVersion: "2",
+        latestVersion: "3",
+      });
+    });
+
+    it("is LATEST_DIFFERS the other way round too, with the default's values in the row", () => {
+      const row = versions(wrong, ok);
+      expect([row.status, row.runAsEnabled, row.runAsDefaultUser, row.detail]).to.deep.equal([
+        "LATEST_DIFFERS",
+        true,
+        "ec2-user",
+        'default v2: runAsEnabled true, runAsDefaultUser "ec2-user"; ' +
+          'latest v3: runAsEnabled true, runAsDefaultUser "ssm-fallback"',
+      ]);
+      const unset = versions(JSON.stringify({ inputs: {} }), ok);
+      expect(unset.detail).to.equal(
+        "default v2: runAsEnabled not set, runAsDefaultUser not set; " +
+          'latest v3: runAsEnabled true, runAsDefaultUser "ssm-fallback"',
+      );
+    });
+
+    it("is COMPLIANT when both versions hold the expected values, other inputs differing or not", () => {
+      const otherTimeout = ok.replace('"idleSessionTimeout": "20"', '"idleSessionTimeout": "60"');
+      expect(otherTimeout).to.not.equal(ok);
+      for (const latest of [ok, otherTimeout]) {
+        const row = versions(ok, latest);
+        expect([row.status, row.detail, row.defaultVersion, row.latestVersion]).to.deep.equal([
+          "COMPLIANT",
+          "",
+          "2",
+          "3",
+        ]);
+      }
+    });
+
+    it("gives the shared verdict when both versions hold the same non-compliant values", () => {
+      expect(versions(off, off).status).to.equal("RUNAS_DISABLED");
+      expect(versions(wrong, wrong).status).to.equal("WRONG_USER");
+    });
+
+    it("judges one version once when the latest is the default", () => {
+      const row = classifyDocument("1", "r", found(off, "7"), "ssm-fallback");
+      expect([row.status, row.defaultVersion, row.latestVersion]).to.deep.equal(["RUNAS_DISABLED", "7", "7"]);
+    });
+
+    it("reports unreadable content of either version as ERROR, saying which", () => {
+      expect(versions(ok, "{ not: [json")).to.include({ status: "ERROR", latestVersion: null });
+      expect(versions(ok, '"text"').detail).to.equal("latest v3: content is not a document object");
+      expect(versions('"text"', ok).detail).to.equal("default v2: content is not a document object");
+    });
   });
 
   it("sorts rows by account, then region", () => {

@@ -12,6 +12,8 @@ describe("cli: reports", () => {
       runAsEnabled: true,
       runAsDefaultUser: "u",
       detail: "",
+      defaultVersion: "2",
+      latestVersion: "3",
     },
     {
       accountId: "222222222222",
@@ -20,6 +22,8 @@ describe("cli: reports", () => {
       runAsEnabled: null,
       runAsDefaultUser: null,
       detail: 'said "no", twice',
+      defaultVersion: null,
+      latestVersion: null,
     },
   ];
   const spec = { columns: AUDIT_COLUMNS, rows, summary: summarize(AUDIT_STATUSES, rows) };
@@ -27,23 +31,25 @@ describe("cli: reports", () => {
   it("renders JSON as {results, summary} with every status counted", () => {
     expect(JSON.parse(renderReport("json", spec))).to.deep.equal({
       results: rows,
-      summary: { COMPLIANT: 1, MISSING: 0, RUNAS_DISABLED: 0, WRONG_USER: 0, ERROR: 1 },
+      summary: { COMPLIANT: 1, MISSING: 0, RUNAS_DISABLED: 0, WRONG_USER: 0, LATEST_DIFFERS: 0, ERROR: 1 },
     });
   });
 
   it("renders CSV with the JSON field names and RFC 4180 quoting", () => {
     expect(renderReport("csv", spec)).to.equal(
-      "accountId,region,status,runAsEnabled,runAsDefaultUser,detail\r\n" +
-        "111111111111,eu-west-1,COMPLIANT,true,u,\r\n" +
-        '222222222222,eu-west-1,ERROR,,,"said ""no"", twice"\r\n',
+      "accountId,region,status,runAsEnabled,runAsDefaultUser,detail,defaultVersion,latestVersion\r\n" +
+        "111111111111,eu-west-1,COMPLIANT,true,u,,2,3\r\n" +
+        '222222222222,eu-west-1,ERROR,,,"said ""no"", twice",,\r\n',
     );
     expect(formatCsv(["a"], [["line\nbreak"]])).to.equal('a\r\n"line\nbreak"\r\n');
   });
 
-  it("renders an aligned table with a summary line", () => {
+  it("renders an aligned table of the table's columns with a summary line", () => {
     const lines = renderReport("table", spec).split("\n");
     expect(lines[0]).to.match(/^ACCOUNT {7}REGION {5}STATUS {5}RUNAS {2}DEFAULT USER {2}DETAIL$/);
     expect(lines[2]).to.equal('222222222222  eu-west-1  ERROR      -      -             said "no", twice');
-    expect(lines.at(-2)).to.equal("COMPLIANT 1  MISSING 0  RUNAS_DISABLED 0  WRONG_USER 0  ERROR 1");
+    expect(lines.at(-2)).to.equal(
+      "COMPLIANT 1  MISSING 0  RUNAS_DISABLED 0  WRONG_USER 0  LATEST_DIFFERS 0  ERROR 1",
+    );
   });
 });

@@ -42,6 +42,8 @@ export const AUDIT_ROW_FIELDS = [
   "runAsEnabled",
   "runAsDefaultUser",
   "detail",
+  "defaultVersion",
+  "latestVersion",
 ];
 
 /** Lines that look like a JavaScript stack trace. */

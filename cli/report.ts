@@ -46,6 +46,8 @@ function formatTable(headers: string[], rows: string[][]): string {
   return [line(headers), ...rows.map(line)].map((text) => `${text}\n`).join("");
 }
 
+// RFC 4180 by hand, on purpose: csv-stringify, with the CRLF records this writes, leaves a field holding a bare
+// LF or CR unquoted and turns booleans into 1 and an empty field unless configured at more length than this.
 function csvField(value: Cell): string {
   const text = value === null ? "" : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -42,6 +42,9 @@ describe("cli: reports", () => {
         '222222222222,eu-west-1,ERROR,,,"said ""no"", twice",,\r\n',
     );
     expect(formatCsv(["a"], [["line\nbreak"]])).to.equal('a\r\n"line\nbreak"\r\n');
+    expect(formatCsv(["a", "b"], [["carriage\rreturn", false]])).to.equal(
+      'a,b\r\n"carriage\rreturn",false\r\n',
+    );
   });
 
   it("renders an aligned table of the table's columns with a summary line", () => {

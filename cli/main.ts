@@ -1,14 +1,15 @@
-// `ssm-runas`: the operational CLI (DESIGN.md). Each subcommand lives in a module of its own.
+// `ssm-runas`: the operations CLI (docs/operations.md). Each subcommand lives in a module of its own under commands/.
 import { Command, CommanderError } from "commander";
-import { registerAbacCommand } from "./abacCommand";
-import { registerAuditCommand } from "./auditCommand";
-import { registerSynthCommand } from "./synthCommand";
-import { registerVerifyCommand } from "./verifyCommand";
+import { exitTwoOnUsageErrors } from "./options";
+import { registerAbacCommand } from "./commands/abac";
+import { registerAuditCommand } from "./commands/audit";
+import { registerSynthCommand } from "./commands/synth";
+import { registerVerifyCommand } from "./commands/verify";
 
 export function buildProgram(): Command {
-  const program = new Command("ssm-runas")
+  // An unknown command exits 2 with commander's one line, like a bad option of any subcommand.
+  const program = exitTwoOnUsageErrors(new Command("ssm-runas"))
     .description("Operate SSM Session Manager RunAs across an AWS Organization")
-    .showHelpAfterError()
     // `audit` and `audit users` share option names: each command reads only the options before its subcommand.
     .enablePositionalOptions();
   registerSynthCommand(program);
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI; exit code 2 when the command itself fails unexpectedly. */
+/** Runs the CLI; exit code 2 on a usage error or when the command itself fails unexpectedly. */
 export async function run(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);

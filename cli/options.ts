@@ -15,8 +15,7 @@ import {
   sessionUserProblem,
 } from "../policypack/rules/values";
 import { parseStackConfig, type StackConfig } from "../config/schema";
-import { readStackConfig, StackFileError } from "../synth/stackFiles";
-import { PROJECT_DIR } from "../synth/synth";
+import { PROJECT_DIR, readStackConfig, StackFileError } from "../synth/stackFiles";
 import { OUTPUT_FORMATS, type OutputFormat } from "./report";
 
 const USAGE_EXIT_CODE = 2;

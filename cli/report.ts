@@ -10,6 +10,8 @@ export interface Column<Row> {
   header: string;
   /** Field name in JSON and CSV. */
   field: keyof Row & string;
+  /** `false`: JSON and CSV only, left out of the table. */
+  table?: false;
 }
 
 export interface ReportSpec<Row, Status extends string> {
@@ -44,6 +46,8 @@ function formatTable(headers: string[], rows: string[][]): string {
   return [line(headers), ...rows.map(line)].map((text) => `${text}\n`).join("");
 }
 
+// RFC 4180 by hand, on purpose: csv-stringify, with the CRLF records this writes, leaves a field holding a bare
+// LF or CR unquoted and turns booleans into 1 and an empty field unless configured at more length than this.
 function csvField(value: Cell): string {
   const text = value === null ? "" : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -68,9 +72,10 @@ export function renderReport<Row, Status extends string>(
         cells,
       );
     case "table": {
+      const shown = spec.columns.flatMap((column, index) => (column.table === false ? [] : [index]));
       const table = formatTable(
-        spec.columns.map(({ header }) => header),
-        cells.map((row) => row.map(tableCell)),
+        shown.map((index) => spec.columns[index].header),
+        cells.map((row) => shown.map((index) => tableCell(row[index]))),
       );
       const totals = Object.entries(summary).map(([status, count]) => `${status} ${count}`);
       return `${table}\n${totals.join("  ")}\n`;

@@ -5,10 +5,10 @@
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runAudit } from "../cli/audit";
-import { DEFAULT_CONCURRENCY } from "../cli/auditCommand";
+import { runAudit } from "../cli/aws/audit";
+import { DEFAULT_CONCURRENCY } from "../cli/commands/audit";
 import { summarize } from "../cli/report";
-import { AUDIT_STATUSES } from "../cli/runShellDocument";
+import { AUDIT_STATUSES } from "../cli/auditRows";
 import { startAwsProxy } from "../testing/awsProxy";
 import { motoEnvironment, resetMoto, startMoto, stopMoto } from "../testing/moto";
 import { seedOrganization, type SeededDocument } from "../testing/seedOrganization";

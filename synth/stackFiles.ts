@@ -4,6 +4,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 
+/** This project's folder, where Pulumi.yaml and the example stacks live. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
 export class StackFileError extends Error {}
 
 function readYaml(file: string): Record<string, unknown> {

@@ -10,9 +10,7 @@ import { PolicyConfigError, readPolicyPackConfig, type PolicyPackConfig } from "
 import { runPolicyPack, type PolicyReport } from "./policyHost";
 import { renderAll } from "./render";
 import { type RenderedFile } from "./renderedFile";
-import { readProjectFile, readStackConfig, StackFileError } from "./stackFiles";
-
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+import { PROJECT_DIR, readProjectFile, readStackConfig, StackFileError } from "./stackFiles";
 
 // Offline the organisation is unknown: no OU has descendants, so only overlaps the config itself shows are refused.
 const OFFLINE_INVOKES = { [DESCENDANT_OUS_INVOKE]: () => ({ childrens: [] }) };

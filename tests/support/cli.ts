@@ -34,7 +34,7 @@ export function runCli(
   });
 }
 
-/** The fields of an audit row, in the order DESIGN.md's contract gives them (JSON and CSV alike). */
+/** The fields of an audit row, in the order of the audit's JSON contract (docs/operations.md; JSON and CSV alike). */
 export const AUDIT_ROW_FIELDS = [
   "accountId",
   "region",
@@ -42,6 +42,8 @@ export const AUDIT_ROW_FIELDS = [
   "runAsEnabled",
   "runAsDefaultUser",
   "detail",
+  "defaultVersion",
+  "latestVersion",
 ];
 
 /** Lines that look like a JavaScript stack trace. */

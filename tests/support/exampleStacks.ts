@@ -1,7 +1,6 @@
 import { rawConfigFromPulumi } from "../../config/pulumiConfig";
 import type { RawStackConfig } from "../../config/schema";
-import { readStackConfig } from "../../synth/stackFiles";
-import { PROJECT_DIR } from "../../synth/synth";
+import { PROJECT_DIR, readStackConfig } from "../../synth/stackFiles";
 
 export const EXAMPLE_STACKS = ["dev", "prod"] as const;
 

@@ -4,7 +4,8 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { withBackoff, type BackoffPolicy } from "./concurrency";
+import { withBackoff, type BackoffPolicy } from "../concurrency";
+import { describeError } from "../errors";
 
 export interface Credentials {
   accessKeyId: string;
@@ -33,12 +34,6 @@ export function clientConfig(region?: string, credentials?: Credentials) {
     retryMode: "standard" as const,
     requestHandler: sharedRequestHandler,
   };
-}
-
-export function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const message = err.message.replace(/\s+/g, " ").trim();
-  return err.name && err.name !== "Error" ? `${err.name}: ${message}` : message;
 }
 
 const RETRYABLE_ERROR_NAMES = new Set([

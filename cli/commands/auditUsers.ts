@@ -1,12 +1,10 @@
 // `ssm-runas audit users`: identity-store users whose RunAs attribute is missing, not a Linux user name, or
 // shared — the engineers who today fall back to the default user (or would share one).
-import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
-import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { Option, type Command } from "commander";
-import { RUN_AS_TAG_KEY } from "../policypack/rules/names";
-import { clientConfig, describeError } from "./aws";
-import { resolveIdentityCenter } from "./identityCenter";
-import { listUsers } from "./identityStore";
+import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
+import { resolveIdentityCenter, ssoAdminClient } from "../aws/identityCenter";
+import { identityStoreClient, readUserValues } from "../aws/identityStore";
+import { describeError } from "../errors";
 import {
   addOutputOptions,
   exitTwoOnUsageErrors,
@@ -19,9 +17,9 @@ import {
   usageError,
   type IdentityCenterOptions,
   type Stack,
-} from "./options";
-import { renderReport, summarize, type Column, type OutputFormat } from "./report";
-import { attributeValue, classifyUsers, sourcePath, USER_STATUSES, type UserRow } from "./userAttributes";
+} from "../options";
+import { renderReport, summarize, type Column, type OutputFormat } from "../report";
+import { classifyUsers, sourcePath, USER_STATUSES, type UserRow } from "../userAttributes";
 
 const USER_COLUMNS: Column<UserRow>[] = [
   { header: "USER", field: "userName" },
@@ -50,15 +48,7 @@ function runAsSource(command: Command, source: string | undefined, stack: Stack 
 
 async function auditUsers(identityStoreId: string, source: string, region?: string) {
   const path = sourcePath(source);
-  const users = await listUsers(new IdentitystoreClient(clientConfig(region)), identityStoreId, path);
-  return classifyUsers(
-    users.map((user) => ({
-      userId: user.UserId ?? "",
-      userName: user.UserName ?? "",
-      value: attributeValue(user, path),
-    })),
-    path,
-  );
+  return classifyUsers(await readUserValues(identityStoreClient(region), identityStoreId, path), path);
 }
 
 function renderUserReport(format: OutputFormat, rows: UserRow[]): string {
@@ -97,7 +87,7 @@ export function registerAuditUsersCommand(audit: Command) {
         const identityStoreId =
           options.identityStoreId ??
           (
-            await resolveIdentityCenter(new SSOAdminClient(clientConfig(region)), {
+            await resolveIdentityCenter(ssoAdminClient(region), {
               instanceArn: options.instanceArn ?? stack?.config.identityCenterInstanceArn,
             })
           ).identityStoreId;

@@ -1,8 +1,8 @@
 // `ssm-runas verify`: the whole chain for one engineer in one (non-production) account and region.
 import { Option, type Command } from "commander";
-import { RUN_AS_TAG_KEY } from "../policypack/rules/names";
-import { DEFAULT_ROLE_NAME } from "./auditCommand";
-import { expectationFromStack, type UserExpectation } from "./expectedUser";
+import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
+import { DEFAULT_ROLE_NAME } from "./audit";
+import { expectationFromStack, type UserExpectation } from "../expectedUser";
 import {
   exitTwoOnUsageErrors,
   identityCenterOptions,
@@ -16,8 +16,9 @@ import {
   type StackOptions,
   usageError,
   type IdentityCenterOptions,
-} from "./options";
-import { formatStep, verify } from "./verify";
+} from "../options";
+import { verify } from "../aws/verify";
+import { formatStep } from "../verifySteps";
 
 interface VerifyOptions extends IdentityCenterOptions, StackOptions {
   account: string;

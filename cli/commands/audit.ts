@@ -1,9 +1,9 @@
 // `ssm-runas audit`: every account × region's RunShell document against the expected fallback user.
 import { Option, type Command } from "commander";
-import { describeError } from "./aws";
-import { runAudit } from "./audit";
-import { registerAuditUsersCommand } from "./auditUsersCommand";
-import { expectationFromStack, type UserExpectation } from "./expectedUser";
+import { runAudit } from "../aws/audit";
+import { describeError } from "../errors";
+import { registerAuditUsersCommand } from "./auditUsers";
+import { expectationFromStack, type UserExpectation } from "../expectedUser";
 import {
   addOutputOptions,
   exitTwoOnUsageErrors,
@@ -17,10 +17,10 @@ import {
   addStackOptions,
   type StackOptions,
   usageError,
-} from "./options";
-import { progressOnTerminal } from "./progress";
-import { renderReport, summarize, type OutputFormat } from "./report";
-import { AUDIT_COLUMNS, AUDIT_STATUSES } from "./runShellDocument";
+} from "../options";
+import { progressOnTerminal } from "../progress";
+import { renderReport, summarize, type OutputFormat } from "../report";
+import { AUDIT_COLUMNS, AUDIT_STATUSES } from "../auditRows";
 
 export const DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole";
 export const DEFAULT_CONCURRENCY = 16;
@@ -36,18 +36,22 @@ interface AuditCommandOptions extends StackOptions {
 }
 
 const EXIT_CODES = `
-Exit codes: 0 every account × region is COMPLIANT; 1 some are MISSING, RUNAS_DISABLED, WRONG_USER or ERROR
-(an account that cannot be read is an ERROR row, not the end of the audit); 2 the audit itself failed (bad
-options, the accounts cannot be listed).
+Exit codes: 0 every account × region is COMPLIANT; 1 some are MISSING, RUNAS_DISABLED, WRONG_USER,
+LATEST_DIFFERS or ERROR (an account that cannot be read is an ERROR row, not the end of the audit); 2 the
+audit itself failed (bad options, the accounts cannot be listed).
 
-Read-only: the only calls are sts:GetCallerIdentity, sts:AssumeRole, organizations:List*, ssm:GetDocument.
-The caller's own account is read with the caller's credentials, every other account through --role.`;
+The document's default version is judged, and its latest version too when that is another one: LATEST_DIFFERS
+means the latest holds other RunAs values than the default (a session may read either).
+
+Read-only: the only calls are sts:GetCallerIdentity, sts:AssumeRole, organizations:List*,
+ssm:DescribeDocument, ssm:GetDocument. The caller's own account is read with the caller's credentials, every
+other account through --role.`;
 
 export function registerAuditCommand(program: Command) {
   const audit = exitTwoOnUsageErrors(program.command("audit"))
     .description(
       "Audit SSM-SessionManagerRunShell in every account × region of the organisation: COMPLIANT, MISSING, " +
-        "RUNAS_DISABLED, WRONG_USER or ERROR against the expected fallback user",
+        "RUNAS_DISABLED, WRONG_USER, LATEST_DIFFERS or ERROR against the expected fallback user",
     )
     .summary("Audit the RunShell document in every account × region (and `audit users`: the identity store)")
     .enablePositionalOptions();

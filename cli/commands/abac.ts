@@ -1,10 +1,9 @@
 // `ssm-runas abac describe`: the live ABAC configuration as the stack-config block that imports it unchanged.
-import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import type { Command } from "commander";
-import { RUN_AS_TAG_KEY } from "../policypack/rules/names";
-import { accessControlAttributesBlock } from "./abacBlock";
-import { clientConfig, describeError } from "./aws";
-import { describeAbac, resolveIdentityCenter, type AbacState } from "./identityCenter";
+import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
+import { accessControlAttributesBlock } from "../abacBlock";
+import { describeAbac, resolveIdentityCenter, ssoAdminClient, type AbacState } from "../aws/identityCenter";
+import { describeError } from "../errors";
 import {
   exitTwoOnUsageErrors,
   identityCenterOptions,
@@ -12,7 +11,7 @@ import {
   addStackOptions,
   type StackOptions,
   type IdentityCenterOptions,
-} from "./options";
+} from "../options";
 
 type AbacDescribeOptions = Omit<IdentityCenterOptions, "identityStoreId"> & StackOptions;
 
@@ -65,7 +64,7 @@ export function registerAbacCommand(program: Command) {
     )
     .action(async (options: AbacDescribeOptions, command: Command) => {
       const stack = loadStack(command, options);
-      const ssoAdmin = new SSOAdminClient(clientConfig(options.idcRegion ?? stack?.identityCenterRegion));
+      const ssoAdmin = ssoAdminClient(options.idcRegion ?? stack?.identityCenterRegion);
       let state: AbacState;
       try {
         const instanceArn =

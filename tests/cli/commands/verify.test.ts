@@ -14,9 +14,13 @@ import {
   SSOAdminClient,
 } from "@aws-sdk/client-sso-admin";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { runCliInProcess } from "../support/cliInProcess";
-import { motoEnvironment, resetMoto, startMoto, type MotoServer } from "../../testing/moto";
-import { runShellContent, seedOrganization, type SeededOrganization } from "../../testing/seedOrganization";
+import { runCliInProcess } from "../../support/cliInProcess";
+import { motoEnvironment, resetMoto, startMoto, type MotoServer } from "../../../testing/moto";
+import {
+  runShellContent,
+  seedOrganization,
+  type SeededOrganization,
+} from "../../../testing/seedOrganization";
 
 const INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-6804a3c7d1e2f5b9";
 const STORE = "d-3333333333";
@@ -101,8 +105,8 @@ describe("ssm-runas verify", function () {
     expect(result.code).to.equal(1);
   });
 
-  it("changes nothing with its probe: the document keeps its single version", async () => {
-    // Read as the member account, through the role the probe used.
+  /** SSM in the member account, through the role the probe uses. */
+  async function memberSsm(): Promise<SSMClient> {
     const credentials = { accessKeyId: "t", secretAccessKey: "t" };
     const sts = new STSClient({ endpoint: moto.endpoint, region: REGION, credentials });
     const { Credentials } = await sts.send(
@@ -111,7 +115,7 @@ describe("ssm-runas verify", function () {
         RoleSessionName: "check",
       }),
     );
-    const ssm = new SSMClient({
+    return new SSMClient({
       endpoint: moto.endpoint,
       region: REGION,
       credentials: {
@@ -120,6 +124,10 @@ describe("ssm-runas verify", function () {
         sessionToken: Credentials!.SessionToken,
       },
     });
+  }
+
+  it("changes nothing with its probe: the document keeps its single version", async () => {
+    const ssm = await memberSsm();
     const { Document } = await ssm.send(new DescribeDocumentCommand({ Name: DOCUMENT }));
     expect([Document?.LatestVersion, Document?.DefaultVersion]).to.deep.equal(["1", "1"]);
   });
@@ -150,6 +158,7 @@ describe("ssm-runas verify", function () {
     const content = runShellContent({ runAsEnabled: true, runAsDefaultUser: "ssm-fallback", format: "YAML" });
     const ssm = mockClient(SSMClient);
     try {
+      ssm.on(DescribeDocumentCommand).resolves({ Document: { DefaultVersion: "3", LatestVersion: "3" } });
       ssm
         .on(GetDocumentCommand)
         .resolves({ Name: DOCUMENT, Content: content, DocumentFormat: "YAML", DocumentVersion: "3" });
@@ -180,5 +189,24 @@ describe("ssm-runas verify", function () {
     } finally {
       ssm.restore();
     }
+  });
+
+  it("fails the document step when a $LATEST write left the default behind with RunAs on (LATEST_DIFFERS)", async () => {
+    const ssm = await memberSsm();
+    await ssm.send(
+      new UpdateDocumentCommand({
+        Name: DOCUMENT,
+        Content: runShellContent({ runAsEnabled: false, runAsDefaultUser: "" }),
+        DocumentFormat: "JSON",
+        DocumentVersion: "$LATEST",
+      }),
+    );
+    const result = await verify("--user", "alice", "--expected-user", "ssm-fallback");
+    expect(result.stdout.split("\n")[2]).to.equal(
+      `FAIL  ${DOCUMENT} in ${account}/${REGION} has RunAs on: LATEST_DIFFERS: ` +
+        'default v1: runAsEnabled true, runAsDefaultUser "ssm-fallback"; ' +
+        'latest v2: runAsEnabled false, runAsDefaultUser ""',
+    );
+    expect(result.code).to.equal(1);
   });
 });

@@ -1,11 +1,17 @@
 // IAM Identity Center reads: which instance and identity store, and the live ABAC configuration.
 import {
   DescribeInstanceAccessControlAttributeConfigurationCommand,
-  ListInstancesCommand,
+  paginateListInstances,
   SSOAdminClient,
   type InstanceMetadata,
 } from "@aws-sdk/client-sso-admin";
-import type { AccessControlAttribute } from "../config/schema";
+import type { AccessControlAttribute } from "../../config/schema";
+import { clientConfig } from "./clients";
+
+/** IAM Identity Center's admin API in `region` (default: the SDK's). */
+export function ssoAdminClient(region?: string): SSOAdminClient {
+  return new SSOAdminClient(clientConfig(region));
+}
 
 export interface IdentityCenter {
   instanceArn: string;
@@ -14,12 +20,9 @@ export interface IdentityCenter {
 
 async function listInstances(ssoAdmin: SSOAdminClient): Promise<InstanceMetadata[]> {
   const instances: InstanceMetadata[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ssoAdmin.send(new ListInstancesCommand({ NextToken }));
+  for await (const page of paginateListInstances({ client: ssoAdmin }, {})) {
     instances.push(...(page.Instances ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  }
   return instances;
 }
 

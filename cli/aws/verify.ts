@@ -5,22 +5,18 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { GetDocumentCommand, SSMClient, UpdateDocumentCommand } from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
-import {
-  RUN_SHELL_DOCUMENT_NAME,
-  STACKSET_EXECUTION_ROLE_ARN_PATTERN,
-  WRITER_ROLE_ARN_PATTERN,
-} from "../policypack/rules/names";
-import { RUN_AS_TAG_KEY } from "../policypack/rules/names";
-import { arnMatches } from "../policypack/iam";
-import { readRunShellDocument } from "./audit";
-import { clientConfig, credentialsFor, describeError, roleArn, whoAmI, type Credentials } from "./aws";
-import { expectedUserFor, type UserExpectation } from "./expectedUser";
-import { describeAbac, resolveIdentityCenter, type IdentityCenter } from "./identityCenter";
-import { describeUserByName } from "./identityStore";
-import { sessionUserProblem } from "../policypack/rules/values";
+import { RUN_AS_TAG_KEY, RUN_SHELL_DOCUMENT_NAME } from "../../policypack/rules/names";
+import { sessionUserProblem } from "../../policypack/rules/values";
+import { classifyDocument } from "../auditRows";
+import { describeError } from "../errors";
+import { expectedUserFor, type UserExpectation } from "../expectedUser";
+import { attributeValue, sourcePath } from "../userAttributes";
+import { classifyWriteProbe, exemptionMatching, fail, pass, type StepResult } from "../verifySteps";
+import { clientConfig, credentialsFor, roleArn, whoAmI, type Credentials } from "./clients";
+import { describeAbac, resolveIdentityCenter, ssoAdminClient, type IdentityCenter } from "./identityCenter";
+import { describeUserByName, identityStoreClient } from "./identityStore";
 import { ancestorsOf } from "./organization";
-import { classifyDocument } from "./runShellDocument";
-import { attributeValue, sourcePath } from "./userAttributes";
+import { readRunShellDocument } from "./runShellDocument";
 
 export interface VerifyInput {
   accountId: string;
@@ -36,55 +32,6 @@ export interface VerifyInput {
   exemptRolePatterns: string[];
   /** The stack's StackSet execution role pattern; without a stack, the service-managed `stacksets-exec-*`. */
   stackSetExecutionRoleArnPattern?: string;
-}
-
-export interface StepResult {
-  ok: boolean;
-  title: string;
-  detail: string;
-}
-
-const pass = (title: string, detail: string): StepResult => ({ ok: true, title, detail });
-const fail = (title: string, detail: string): StepResult => ({ ok: false, title, detail });
-
-export function formatStep({ ok, title, detail }: StepResult): string {
-  return `${ok ? "PASS" : "FAIL"}  ${title}: ${detail}\n`;
-}
-
-/** The SCP exemption pattern `arn` falls under, if any: probing with such a role proves nothing. */
-export function exemptionMatching(
-  arn: string,
-  extraPatterns: readonly string[],
-  stackSetExecutionRoleArnPattern = STACKSET_EXECUTION_ROLE_ARN_PATTERN,
-): string | undefined {
-  return [WRITER_ROLE_ARN_PATTERN, stackSetExecutionRoleArnPattern, ...extraPatterns].find((pattern) =>
-    // ArnLike, as the SCP's condition evaluates it.
-    arnMatches(pattern, arn),
-  );
-}
-
-/** Pure: what the answer to an UpdateDocument with unchanged content says about the SCP. */
-export function classifyWriteProbe(error: unknown): { ok: boolean; detail: string } {
-  if (error === undefined) {
-    return { ok: false, detail: "NOT protected: the write was accepted" };
-  }
-  const name = (error as Error).name;
-  const message = (error as Error).message ?? "";
-  if (name === "DuplicateDocumentContent") {
-    return {
-      ok: false,
-      detail:
-        "NOT protected: the write reached the document and was turned down only because the content is " +
-        "unchanged (DuplicateDocumentContent); no service control policy denied it",
-    };
-  }
-  if (/AccessDenied/.test(name) && /service control polic/i.test(message)) {
-    return { ok: true, detail: "refused with an explicit deny in a service control policy" };
-  }
-  if (/AccessDenied/.test(name)) {
-    return { ok: false, detail: `refused, but not by a service control policy: ${describeError(error)}` };
-  }
-  return { ok: false, detail: `inconclusive: ${describeError(error)}` };
 }
 
 function stepTitles(input: VerifyInput) {
@@ -137,9 +84,12 @@ async function checkDocument(
 ): Promise<StepResult> {
   const read = await readRunShellDocument(input.region, credentials, "JSON");
   const row = classifyDocument(input.accountId, input.region, read, expectedUser);
-  return row.status === "COMPLIANT"
-    ? pass(title, `runAsDefaultUser is "${expectedUser}" as expected`)
-    : fail(title, `${row.status}: ${row.detail}`);
+  if (row.status !== "COMPLIANT") return fail(title, `${row.status}: ${row.detail}`);
+  const versions =
+    row.defaultVersion === row.latestVersion
+      ? ""
+      : ` (default v${row.defaultVersion} and latest v${row.latestVersion} alike)`;
+  return pass(title, `runAsDefaultUser is "${expectedUser}" as expected${versions}`);
 }
 
 // The probe writes the document's latest content back unchanged, so it changes nothing even where no SCP
@@ -181,8 +131,8 @@ async function guarded(title: string, step: () => Promise<StepResult>): Promise<
 
 export async function verify(input: VerifyInput): Promise<StepResult[]> {
   const titles = stepTitles(input);
-  const ssoAdmin = new SSOAdminClient(clientConfig(input.identityCenterRegion));
-  const identityStore = new IdentitystoreClient(clientConfig(input.identityCenterRegion));
+  const ssoAdmin = ssoAdminClient(input.identityCenterRegion);
+  const identityStore = identityStoreClient(input.identityCenterRegion);
   const sts = new STSClient(clientConfig());
   const steps: StepResult[] = [];
 

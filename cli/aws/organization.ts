@@ -1,11 +1,11 @@
 // Reads the organisation's tree: the accounts under the given roots or OUs (recursively) with the OU path of
 // each, which is what per-OU fallback users are resolved against.
 import {
-  ListAccountsForParentCommand,
-  ListOrganizationalUnitsForParentCommand,
   ListParentsCommand,
-  ListRootsCommand,
   OrganizationsClient,
+  paginateListAccountsForParent,
+  paginateListOrganizationalUnitsForParent,
+  paginateListRoots,
 } from "@aws-sdk/client-organizations";
 
 export interface OrganizationAccount {
@@ -18,17 +18,6 @@ export interface OrganizationAccount {
 }
 
 const PAGE_SIZE = 20;
-
-async function* pages<Page extends { NextToken?: string }>(
-  fetch: (token?: string) => Promise<Page>,
-): AsyncGenerator<Page> {
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    yield page;
-    token = page.NextToken;
-  } while (token);
-}
 
 /** Ids above `childId` (an account or OU), from the root down. */
 export async function ancestorsOf(org: OrganizationsClient, childId: string): Promise<string[]> {
@@ -53,18 +42,20 @@ export async function* accountsInScope(
   org: OrganizationsClient,
   scope?: readonly string[],
 ): AsyncGenerator<OrganizationAccount> {
-  const starts =
-    scope && scope.length > 0
-      ? scope
-      : ((await org.send(new ListRootsCommand({}))).Roots ?? []).map((root) => root.Id!);
+  const starts: string[] = [];
+  if (scope && scope.length > 0) starts.push(...scope);
+  else {
+    for await (const page of paginateListRoots({ client: org }, {})) {
+      for (const root of page.Roots ?? []) if (root.Id) starts.push(root.Id);
+    }
+  }
   const visitedUnits = new Set(starts);
   const seenAccounts = new Set<string>();
 
   async function* under(parentId: string, path: string[]): AsyncGenerator<OrganizationAccount> {
     const ouPath = [...path, parentId];
-    for await (const page of pages((NextToken) =>
-      org.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: PAGE_SIZE })),
-    )) {
+    const paging = { client: org, pageSize: PAGE_SIZE };
+    for await (const page of paginateListAccountsForParent(paging, { ParentId: parentId })) {
       for (const account of page.Accounts ?? []) {
         if (!account.Id || seenAccounts.has(account.Id)) continue;
         seenAccounts.add(account.Id);
@@ -72,11 +63,7 @@ export async function* accountsInScope(
         yield { id: account.Id, name: account.Name ?? "", ouPath, active: state === "ACTIVE" };
       }
     }
-    for await (const page of pages((NextToken) =>
-      org.send(
-        new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken, MaxResults: PAGE_SIZE }),
-      ),
-    )) {
+    for await (const page of paginateListOrganizationalUnitsForParent(paging, { ParentId: parentId })) {
       for (const unit of page.OrganizationalUnits ?? []) {
         // An OU given in --ou may also sit under another one given: it is read once, from the scope.
         if (!unit.Id || visitedUnits.has(unit.Id)) continue;

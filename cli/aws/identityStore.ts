@@ -4,10 +4,21 @@ import {
   DescribeUserCommand,
   GetUserIdCommand,
   IdentitystoreClient,
-  ListUsersCommand,
+  paginateListUsers,
   type User,
 } from "@aws-sdk/client-identitystore";
-import { ENTERPRISE_EXTENSION, readsEnterpriseExtension } from "./userAttributes";
+import {
+  attributeValue,
+  ENTERPRISE_EXTENSION,
+  readsEnterpriseExtension,
+  type UserValue,
+} from "../userAttributes";
+import { clientConfig } from "./clients";
+
+/** The identity store's API in `region` (the Identity Center instance's; default: the SDK's). */
+export function identityStoreClient(region?: string): IdentitystoreClient {
+  return new IdentitystoreClient(clientConfig(region));
+}
 
 const extensionsFor = (path: string) => (readsEnterpriseExtension(path) ? [ENTERPRISE_EXTENSION] : undefined);
 
@@ -17,15 +28,25 @@ export async function listUsers(
   path: string,
 ): Promise<User[]> {
   const users: User[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await identityStore.send(
-      new ListUsersCommand({ IdentityStoreId: identityStoreId, Extensions: extensionsFor(path), NextToken }),
-    );
+  const input = { IdentityStoreId: identityStoreId, Extensions: extensionsFor(path) };
+  for await (const page of paginateListUsers({ client: identityStore }, input)) {
     users.push(...(page.Users ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  }
   return users;
+}
+
+/** Every user with their value of the attribute at `path` (undefined when they have none). */
+export async function readUserValues(
+  identityStore: IdentitystoreClient,
+  identityStoreId: string,
+  path: string,
+): Promise<UserValue[]> {
+  const users = await listUsers(identityStore, identityStoreId, path);
+  return users.map((user) => ({
+    userId: user.UserId ?? "",
+    userName: user.UserName ?? "",
+    value: attributeValue(user, path),
+  }));
 }
 
 export async function describeUserByName(

@@ -12,11 +12,12 @@ import {
   SSOAdminClient,
 } from "@aws-sdk/client-sso-admin";
 import { parse, stringify } from "yaml";
-import { rawConfigFromPulumi } from "../../config/pulumiConfig";
-import { parseStackConfig } from "../../config/schema";
-import { readStackConfig } from "../../synth/stackFiles";
-import { synth } from "../../synth/synth";
-import { runCliInProcess } from "../support/cliInProcess";
+import { rawConfigFromPulumi } from "../../../config/pulumiConfig";
+import { parseStackConfig } from "../../../config/schema";
+import { readStackConfig } from "../../../synth/stackFiles";
+import { synth } from "../../../synth/synth";
+import { REPO_ROOT } from "../../support/cli";
+import { runCliInProcess } from "../../support/cliInProcess";
 
 const INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-6804a3c7d1e2f5b9";
 const ENV = { AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "t", AWS_SECRET_ACCESS_KEY: "t" };
@@ -52,8 +53,8 @@ describe("ssm-runas abac describe (aws-sdk-client-mock for the ABAC call moto la
 
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-abac-"));
     try {
-      fs.copyFileSync(path.resolve(__dirname, "../../Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
-      const dev = parse(fs.readFileSync(path.resolve(__dirname, "../../Pulumi.dev.yaml"), "utf8"));
+      fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+      const dev = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8"));
       delete dev.config["ssm-runas-sync:accessControlAttributes"];
       dev.config["ssm-runas-sync:identityCenterInstanceArn"] = INSTANCE_ARN;
       dev.config["ssm-runas-sync:importExistingAbac"] = true;

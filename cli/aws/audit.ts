@@ -1,14 +1,13 @@
 // The audit's I/O shell: list the accounts, read the RunShell document in each account × region through
-// read-only calls (AssumeRole, GetDocument), and hand each read to the pure classifier.
+// read-only calls (AssumeRole, DescribeDocument, GetDocument), and hand each read to the pure classifier.
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
-import { GetDocumentCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
-import { RUN_SHELL_DOCUMENT_NAME } from "../policypack/rules/names";
-import { clientConfig, credentialsFor, describeError, whoAmI, type Credentials } from "./aws";
-import { forEachWithConcurrency, type BackoffPolicy } from "./concurrency";
-import { expectedUserFor, type UserExpectation } from "./expectedUser";
+import { classifyDocument, errorRow, sortRows, type AuditRow } from "../auditRows";
+import { forEachWithConcurrency, type BackoffPolicy } from "../concurrency";
+import { expectedUserFor, type UserExpectation } from "../expectedUser";
+import { clientConfig, credentialsFor, whoAmI, type Credentials } from "./clients";
 import { accountsInScope, type OrganizationAccount } from "./organization";
-import { classifyDocument, errorRow, sortRows, type AuditRow, type DocumentRead } from "./runShellDocument";
+import { readRunShellDocument } from "./runShellDocument";
 
 export interface AuditOptions {
   regions: string[];
@@ -28,23 +27,6 @@ export interface AuditResult {
   rows: AuditRow[];
   /** Accounts in scope that are suspended or closing, left out of the rows. */
   inactiveAccounts: string[];
-}
-
-export async function readRunShellDocument(
-  region: string,
-  credentials: Credentials | undefined,
-  format?: "JSON",
-): Promise<DocumentRead> {
-  const ssm = new SSMClient(clientConfig(region, credentials));
-  try {
-    const document = await ssm.send(
-      new GetDocumentCommand({ Name: RUN_SHELL_DOCUMENT_NAME, DocumentFormat: format }),
-    );
-    return { kind: "found", content: document.Content ?? "" };
-  } catch (err) {
-    if ((err as Error).name === "InvalidDocument") return { kind: "missing" };
-    return { kind: "failed", reason: `GetDocument: ${describeError(err)}` };
-  }
 }
 
 /** Fails (throws) only when the audit as a whole cannot run, e.g. the accounts cannot be listed. */

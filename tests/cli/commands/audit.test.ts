@@ -1,23 +1,24 @@
-// `ssm-runas audit` end to end: the real bin against an organisation of 22 member accounts in two regions on
-// moto, with moto's IAM enforcement on so that one account's AssumeRole is really refused.
+// `ssm-runas audit` end to end: the real bin against an organisation of 24 member accounts in two regions on
+// moto, with moto's IAM enforcement on so that one account's AssumeRole is really refused, and two documents
+// whose latest version is not their default (written as LZA does: UpdateDocument --document-version $LATEST).
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { mockClient } from "aws-sdk-client-mock";
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { DescribeDocumentCommand, SSMClient, UpdateDocumentCommand } from "@aws-sdk/client-ssm";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { parse, stringify } from "yaml";
-import { runAudit } from "../../cli/audit";
-import type { AuditRow, AuditStatus } from "../../cli/runShellDocument";
-import { startAwsProxy, type AwsProxy } from "../../testing/awsProxy";
-import { AUDIT_ROW_FIELDS, runCli } from "../support/cli";
-import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
+import type { AuditRow, AuditStatus } from "../../../cli/auditRows";
+import { startAwsProxy, type AwsProxy } from "../../../testing/awsProxy";
+import { AUDIT_ROW_FIELDS, REPO_ROOT, runCli } from "../../support/cli";
+import { motoEnvironment, resetMoto, startMoto } from "../../../testing/moto";
 import {
   enforceIamPolicies,
+  runShellContent,
   seedOrganization,
   type SeededDocument,
   type SeededOrganization,
-} from "../../testing/seedOrganization";
+} from "../../../testing/seedOrganization";
 
 const REGIONS = ["eu-west-1", "us-east-1"] as const;
 const FALLBACK = "ssm-fallback";
@@ -30,6 +31,12 @@ const wrong: SeededDocument = { runAsEnabled: true, runAsDefaultUser: "ec2-user"
 const emptyUser: SeededDocument = { runAsEnabled: true, runAsDefaultUser: "" };
 const sandbox: SeededDocument = { runAsEnabled: true, runAsDefaultUser: SANDBOX_USER };
 const none = undefined;
+/** The same RunAs values as `ok` in other content (another idle timeout): a new version that is still compliant. */
+const okRevised = (): string => {
+  const document = JSON.parse(runShellContent(ok));
+  document.inputs.idleSessionTimeout = "60";
+  return JSON.stringify(document, null, 2);
+};
 
 type Statuses = [AuditStatus, AuditStatus];
 interface Seed {
@@ -41,6 +48,9 @@ interface Seed {
   /** Per region, against the stack (Sandbox OU overridden to sandbox-user), when that differs. */
   expectedWithStack?: Statuses;
   denied?: boolean;
+  /** Per region, content written as version 2 with `UpdateDocument --document-version $LATEST`: the default
+   * stays version 1. */
+  latest?: [string | undefined, string | undefined];
 }
 
 // The ground truth: what was seeded, and the status each account × region must get.
@@ -85,6 +95,20 @@ const SEEDS: Seed[] = [
   },
   { name: "acct-21", ou: "Legacy", documents: [ok, ok], expected: ["COMPLIANT", "COMPLIANT"] },
   { name: "acct-22", documents: [ok, ok], expected: ["COMPLIANT", "COMPLIANT"] },
+  {
+    name: "acct-23",
+    ou: "Drifted",
+    documents: [ok, ok],
+    latest: [runShellContent(off), none],
+    expected: ["LATEST_DIFFERS", "COMPLIANT"],
+  },
+  {
+    name: "acct-24",
+    ou: "Revised",
+    documents: [ok, ok],
+    latest: [okRevised(), none],
+    expected: ["COMPLIANT", "COMPLIANT"],
+  },
 ];
 const MANAGEMENT: Seed = { name: "management", documents: [ok, ok], expected: ["COMPLIANT", "COMPLIANT"] };
 
@@ -102,6 +126,7 @@ function groundTruth(org: SeededOrganization, withStack: boolean, names?: string
       const document = seed.documents[index];
       const expectedUser = withStack && seed.ou === "Sandbox" ? SANDBOX_USER : FALLBACK;
       const found = status !== "MISSING" && status !== "ERROR";
+      const latest = seed.latest?.[index] !== undefined;
       const detail = {
         COMPLIANT: "",
         MISSING: MISSING_DETAIL,
@@ -109,6 +134,9 @@ function groundTruth(org: SeededOrganization, withStack: boolean, names?: string
         WRONG_USER: document?.runAsDefaultUser
           ? `runAsDefaultUser is "${document.runAsDefaultUser}", expected "${expectedUser}"`
           : `runAsDefaultUser is empty, expected "${expectedUser}"`,
+        LATEST_DIFFERS:
+          'default v1: runAsEnabled true, runAsDefaultUser "ssm-fallback"; ' +
+          'latest v2: runAsEnabled false, runAsDefaultUser ""',
         ERROR: "(see DENIED_DETAIL)",
       }[status];
       return {
@@ -118,6 +146,8 @@ function groundTruth(org: SeededOrganization, withStack: boolean, names?: string
         runAsEnabled: found ? document!.runAsEnabled : null,
         runAsDefaultUser: found ? document!.runAsDefaultUser : null,
         detail,
+        defaultVersion: found ? "1" : null,
+        latestVersion: found ? (latest ? "2" : "1") : null,
       };
     }),
   );
@@ -140,6 +170,7 @@ function summaryOf(rows: AuditRow[]) {
     MISSING: 0,
     RUNAS_DISABLED: 0,
     WRONG_USER: 0,
+    LATEST_DIFFERS: 0,
     ERROR: 0,
   };
   for (const { status } of rows) summary[status] += 1;
@@ -164,10 +195,42 @@ const READ_ONLY_OPERATIONS = [
   "ListParents",
   "ListAccountsForParent",
   "ListOrganizationalUnitsForParent",
+  "DescribeDocument",
   "GetDocument",
 ];
 
-describe("ssm-runas audit (moto, 22 member accounts × 2 regions, IAM enforced)", function () {
+/** Writes `content` as a new version with `--document-version $LATEST`, leaving the default where it is. */
+async function writeLatest(endpoint: string, accountId: string, region: string, content: string) {
+  const testing = { accessKeyId: "testing", secretAccessKey: "testing" };
+  const sts = new STSClient({ endpoint, region, credentials: testing });
+  const { Credentials } = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
+      RoleSessionName: "lza-like-writer",
+    }),
+  );
+  const ssm = new SSMClient({
+    endpoint,
+    region,
+    credentials: {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken,
+    },
+  });
+  await ssm.send(
+    new UpdateDocumentCommand({
+      Name: "SSM-SessionManagerRunShell",
+      Content: content,
+      DocumentFormat: "JSON",
+      DocumentVersion: "$LATEST",
+    }),
+  );
+  const { Document } = await ssm.send(new DescribeDocumentCommand({ Name: "SSM-SessionManagerRunShell" }));
+  expect([Document?.DefaultVersion, Document?.LatestVersion]).to.deep.equal(["1", "2"]);
+}
+
+describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)", function () {
   this.timeout(120_000);
   let org: SeededOrganization;
   let proxy: AwsProxy;
@@ -183,6 +246,8 @@ describe("ssm-runas audit (moto, 22 member accounts × 2 regions, IAM enforced)"
         { name: "Sandbox", parent: "Workloads" },
         { name: "Legacy" },
         { name: "Platform" },
+        { name: "Drifted" },
+        { name: "Revised" },
       ],
       management: { [REGIONS[0]]: ok, [REGIONS[1]]: ok },
       accounts: SEEDS.map(({ name, ou, documents }) => ({
@@ -194,6 +259,11 @@ describe("ssm-runas audit (moto, 22 member accounts × 2 regions, IAM enforced)"
       })),
       auditor: { deniedAccounts: SEEDS.filter(({ denied }) => denied).map(({ name }) => name) },
     });
+    for (const { name, latest } of SEEDS) {
+      for (const [index, content] of (latest ?? []).entries()) {
+        if (content !== undefined) await writeLatest(endpoint, org.accountIds[name], REGIONS[index], content);
+      }
+    }
     proxy = await startAwsProxy(endpoint);
     // The auditor's own long-term key: no session token.
     const { AWS_SESSION_TOKEN: _, ...proxied } = motoEnvironment({ endpoint: proxy.endpoint, port: 0 });
@@ -228,10 +298,11 @@ describe("ssm-runas audit (moto, 22 member accounts × 2 regions, IAM enforced)"
     expectRows(report.results, expected);
     expect(report.summary).to.deep.equal(summaryOf(expected));
     expect(report.summary).to.deep.equal({
-      COMPLIANT: 28,
+      COMPLIANT: 31,
       MISSING: 5,
       RUNAS_DISABLED: 4,
       WRONG_USER: 7,
+      LATEST_DIFFERS: 1,
       ERROR: 2,
     });
 
@@ -241,14 +312,21 @@ describe("ssm-runas audit (moto, 22 member accounts × 2 regions, IAM enforced)"
     );
     const count = (name: string) => proxy.requests.filter(({ operation }) => operation === name).length;
     expect(count("AssumeRole")).to.equal(SEEDS.length);
-    expect(count("GetDocument")).to.equal((SEEDS.length - 1 + 1) * REGIONS.length);
+    // Every readable account × region (the management account's too, the refused one's not) is described; a
+    // found document's default is read, and its latest where that is another version.
+    const readable = SEEDS.length - 1 + 1;
+    const missing = expected.filter(({ status }) => status === "MISSING").length;
+    const latestDiffers = SEEDS.flatMap(({ latest }) => latest ?? []).filter(Boolean).length;
+    expect(count("DescribeDocument")).to.equal(readable * REGIONS.length);
+    expect(count("GetDocument")).to.equal(readable * REGIONS.length - missing + latestDiffers);
+    expect(count("GetDocument")).to.equal(45);
   });
 
   it("--stack takes the regions and the per-OU fallback user from Pulumi.<stack>.yaml", async () => {
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-audit-"));
     try {
-      fs.copyFileSync(path.resolve(__dirname, "../../Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
-      const dev = parse(fs.readFileSync(path.resolve(__dirname, "../../Pulumi.dev.yaml"), "utf8"));
+      fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+      const dev = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8"));
       dev.config["ssm-runas-sync:regions"] = [...REGIONS];
       dev.config["ssm-runas-sync:deploymentTargets"] = [org.ouIds.Legacy, org.ouIds.Platform];
       dev.config["ssm-runas-sync:organizationalUnitOverrides"] = { [org.ouIds.Sandbox]: SANDBOX_USER };
@@ -283,14 +361,28 @@ describe("ssm-runas audit (moto, 22 member accounts × 2 regions, IAM enforced)"
     expect(result.code).to.equal(1);
     const [header, ...lines] = parseCsv(result.stdout);
     expect(header).to.deep.equal(AUDIT_ROW_FIELDS);
-    const rows = lines.map(([accountId, region, status, runAsEnabled, runAsDefaultUser, detail]) => ({
-      accountId,
-      region,
-      status: status as AuditStatus,
-      runAsEnabled: runAsEnabled === "" ? null : runAsEnabled === "true",
-      runAsDefaultUser: status === "MISSING" || status === "ERROR" ? null : runAsDefaultUser,
-      detail,
-    }));
+    const orNull = (cell: string) => (cell === "" ? null : cell);
+    const rows = lines.map(
+      ([
+        accountId,
+        region,
+        status,
+        runAsEnabled,
+        runAsDefaultUser,
+        detail,
+        defaultVersion,
+        latestVersion,
+      ]) => ({
+        accountId,
+        region,
+        status: status as AuditStatus,
+        runAsEnabled: runAsEnabled === "" ? null : runAsEnabled === "true",
+        runAsDefaultUser: status === "MISSING" || status === "ERROR" ? null : runAsDefaultUser,
+        detail,
+        defaultVersion: orNull(defaultVersion),
+        latestVersion: orNull(latestVersion),
+      }),
+    );
     const underWorkloads = SEEDS.filter(({ ou }) => ou === "Workloads" || ou === "Sandbox").map(
       ({ name }) => name,
     );
@@ -312,7 +404,56 @@ describe("ssm-runas audit (moto, 22 member accounts × 2 regions, IAM enforced)"
         .sort()
         .flatMap((id) => REGIONS.map((region) => [id, region, "COMPLIANT", "true", FALLBACK])),
     );
-    expect(lines.at(-1)).to.equal("COMPLIANT 4  MISSING 0  RUNAS_DISABLED 0  WRONG_USER 0  ERROR 0");
+    expect(lines.at(-1)).to.equal(
+      "COMPLIANT 4  MISSING 0  RUNAS_DISABLED 0  WRONG_USER 0  LATEST_DIFFERS 0  ERROR 0",
+    );
+  });
+
+  it("a latest version that turns RunAs off behind a compliant default is LATEST_DIFFERS, exit 1", async () => {
+    const result = await runCli(
+      ["audit", "--expected-user", FALLBACK, "--regions", ...REGIONS, "--ou", org.ouIds.Drifted, "--json"],
+      { env },
+    );
+    expect(result.code).to.equal(1);
+    const report = JSON.parse(result.stdout);
+    expectRows(report.results, groundTruth(org, false, ["acct-23"]));
+    expect(report.results[0]).to.deep.include({
+      status: "LATEST_DIFFERS",
+      runAsEnabled: true,
+      runAsDefaultUser: FALLBACK,
+      defaultVersion: "1",
+      latestVersion: "2",
+    });
+    expect(report.summary.LATEST_DIFFERS).to.equal(1);
+    // The table says it too, versions and values in the detail.
+    const table = await runCli(
+      ["audit", "--expected-user", FALLBACK, "--regions", REGIONS[0], "--ou", org.ouIds.Drifted],
+      { env },
+    );
+    expect(table.code).to.equal(1);
+    expect(table.stdout).to.match(
+      /\sLATEST_DIFFERS\s+true\s+ssm-fallback\s+default v1: runAsEnabled true, runAsDefaultUser "ssm-fallback"; latest v2: runAsEnabled false, runAsDefaultUser ""\n/,
+    );
+  });
+
+  it("a latest version that is not the default but holds the expected values too is COMPLIANT, exit 0", async () => {
+    const result = await runCli(
+      ["audit", "--expected-user", FALLBACK, "--regions", ...REGIONS, "--ou", org.ouIds.Revised, "--json"],
+      { env },
+    );
+    expect(result.code).to.equal(0);
+    const report = JSON.parse(result.stdout);
+    expectRows(report.results, groundTruth(org, false, ["acct-24"]));
+    expect(
+      report.results.map(({ status, defaultVersion, latestVersion }: AuditRow) => [
+        status,
+        defaultVersion,
+        latestVersion,
+      ]),
+    ).to.deep.equal([
+      ["COMPLIANT", "1", "2"],
+      ["COMPLIANT", "1", "1"],
+    ]);
   });
 
   it("exits 2 with one line when the accounts cannot be listed", async () => {
@@ -323,86 +464,5 @@ describe("ssm-runas audit (moto, 22 member accounts × 2 regions, IAM enforced)"
     expect(result.code).to.equal(2);
     expect(result.stdout).to.equal("");
     expect(result.stderr).to.match(/^ssm-runas: audit failed: \S.*\n$/);
-  });
-});
-
-describe("ssm-runas audit: throttled AssumeRole (aws-sdk-client-mock: moto cannot throttle)", function () {
-  this.timeout(60_000);
-  const savedEnv = { ...process.env };
-  let org: SeededOrganization;
-  const realCredentials = new Map<
-    string,
-    { AccessKeyId: string; SecretAccessKey: string; SessionToken: string }
-  >();
-
-  before(async () => {
-    const moto = await startMoto();
-    await resetMoto();
-    org = await seedOrganization(moto.endpoint, {
-      accounts: ["t-1", "t-2", "t-3"].map((name) => ({ name, documents: { [REGIONS[0]]: ok } })),
-    });
-    Object.assign(process.env, motoEnvironment(moto));
-    // Real moto credentials for the accounts that are not throttled, fetched before STS is mocked.
-    const sts = new STSClient({});
-    for (const id of Object.values(org.accountIds)) {
-      const { Credentials } = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: `arn:aws:iam::${id}:role/OrganizationAccountAccessRole`,
-          RoleSessionName: "t",
-        }),
-      );
-      realCredentials.set(
-        id,
-        Credentials as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string },
-      );
-    }
-  });
-
-  after(() => {
-    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-    Object.assign(process.env, savedEnv);
-  });
-
-  it("turns an account throttled past every retry into ERROR rows and audits the rest", async () => {
-    const throttledId = org.accountIds["t-2"];
-    const stsMock = mockClient(STSClient);
-    try {
-      stsMock.on(GetCallerIdentityCommand).resolves({
-        Account: org.managementAccountId,
-        Arn: `arn:aws:iam::${org.managementAccountId}:user/auditor`,
-      });
-      stsMock.on(AssumeRoleCommand).callsFake(({ RoleArn }: { RoleArn: string }) => {
-        const accountId = RoleArn.split(":")[4];
-        if (accountId === throttledId) {
-          throw Object.assign(new Error("Rate exceeded"), {
-            name: "Throttling",
-            $metadata: { httpStatusCode: 400 },
-          });
-        }
-        return { Credentials: realCredentials.get(accountId) };
-      });
-      const { rows } = await runAudit({
-        regions: [REGIONS[0]],
-        roleName: "OrganizationAccountAccessRole",
-        expectation: { defaultUser: FALLBACK, overrides: {} },
-        concurrency: 2,
-        assumeRoleBackoff: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
-      });
-      const byAccount = Object.fromEntries(rows.map((row) => [row.accountId, row]));
-      expect(byAccount[throttledId]).to.deep.include({ status: "ERROR", runAsEnabled: null });
-      expect(byAccount[throttledId].detail).to.equal(
-        `AssumeRole arn:aws:iam::${throttledId}:role/OrganizationAccountAccessRole: ` +
-          "Throttling: Rate exceeded (gave up after 3 attempts)",
-      );
-      const throttledCalls = stsMock
-        .commandCalls(AssumeRoleCommand)
-        .filter((call) => call.args[0].input.RoleArn?.includes(throttledId));
-      expect(throttledCalls).to.have.length(3);
-      for (const name of ["t-1", "t-3"]) expect(byAccount[org.accountIds[name]].status).to.equal("COMPLIANT");
-      // The management account has no document in this organisation: read with the caller's own credentials.
-      expect(byAccount[org.managementAccountId].status).to.equal("MISSING");
-    } finally {
-      stsMock.restore();
-    }
   });
 });

@@ -5,12 +5,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { mockClient } from "aws-sdk-client-mock";
-import { CreateUserCommand, IdentitystoreClient, ListUsersCommand } from "@aws-sdk/client-identitystore";
+import {
+  CreateUserCommand,
+  IdentitystoreClient,
+  ListUsersCommand,
+  type ListUsersCommandInput,
+} from "@aws-sdk/client-identitystore";
 import { ListInstancesCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { parse, stringify } from "yaml";
-import { runCli } from "../support/cli";
-import { runCliInProcess } from "../support/cliInProcess";
-import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
+import { REPO_ROOT, runCli } from "../../support/cli";
+import { runCliInProcess } from "../../support/cliInProcess";
+import { motoEnvironment, resetMoto, startMoto } from "../../../testing/moto";
 
 describe("ssm-runas audit users (moto identity store)", function () {
   this.timeout(60_000);
@@ -84,8 +89,8 @@ describe("ssm-runas audit users (moto identity store)", function () {
   it("--stack takes the SSMSessionRunAs source, the instance and its region from Pulumi.<stack>.yaml", async () => {
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-users-"));
     try {
-      fs.copyFileSync(path.resolve(__dirname, "../../Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
-      const dev = parse(fs.readFileSync(path.resolve(__dirname, "../../Pulumi.dev.yaml"), "utf8"));
+      fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+      const dev = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8"));
       dev.config["aws-native:region"] = "us-east-1";
       dev.config["ssm-runas-sync:identityCenterInstanceArn"] = instanceArn;
       dev.config["ssm-runas-sync:accessControlAttributes"] = [
@@ -132,12 +137,16 @@ describe("ssm-runas audit users: enterprise extension (aws-sdk-client-mock)", ()
       Extensions:
         employeeNumber === undefined ? undefined : { "aws:identitystore:enterprise": { employeeNumber } },
     });
+    // What each call asked for, copied when it is made (the SDK's paginator reuses one input object).
+    const asked: object[] = [];
     try {
-      identityStore
-        .on(ListUsersCommand, { NextToken: undefined })
-        .resolves({ Users: [user("u1", "a10001"), user("u2")], NextToken: "page-2" })
-        .on(ListUsersCommand, { NextToken: "page-2" })
-        .resolves({ Users: [user("u3", "a10001"), user("u4", "A-7")] });
+      identityStore.on(ListUsersCommand).callsFake((input: ListUsersCommandInput) => {
+        const { IdentityStoreId, Extensions, NextToken } = input;
+        asked.push({ IdentityStoreId, Extensions, NextToken });
+        return NextToken === "page-2"
+          ? { Users: [user("u3", "a10001"), user("u4", "A-7")] }
+          : { Users: [user("u1", "a10001"), user("u2")], NextToken: "page-2" };
+      });
       const result = await runCliInProcess(
         [
           "audit",
@@ -156,8 +165,7 @@ describe("ssm-runas audit users: enterprise extension (aws-sdk-client-mock)", ()
         report.results.map(({ userId, status }: { userId: string; status: string }) => `${userId}:${status}`),
       ).to.deep.equal(["u1:DUPLICATE", "u2:MISSING", "u3:DUPLICATE", "u4:INVALID"]);
       expect(report.summary).to.deep.equal({ OK: 0, MISSING: 1, INVALID: 1, DUPLICATE: 2 });
-      const calls = identityStore.commandCalls(ListUsersCommand).map((call) => call.args[0].input);
-      expect(calls).to.deep.equal([
+      expect(asked).to.deep.equal([
         {
           IdentityStoreId: "d-2222222222",
           Extensions: ["aws:identitystore:enterprise"],

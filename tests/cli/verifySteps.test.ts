@@ -1,0 +1,51 @@
+// The SCP probe's verdict and the roles it must not probe with.
+import { expect } from "chai";
+import { classifyWriteProbe, exemptionMatching } from "../../cli/verifySteps";
+
+describe("cli: SCP probe verdict", () => {
+  const error = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+  it("passes only on an explicit deny in a service control policy", () => {
+    const scp = error(
+      "AccessDeniedException",
+      "User: arn:aws:sts::111111111111:assumed-role/OrganizationAccountAccessRole/x is not authorized to perform: " +
+        "ssm:UpdateDocument on resource: arn:aws:ssm:eu-west-1:111111111111:document/SSM-SessionManagerRunShell " +
+        "with an explicit deny in a service control policy",
+    );
+    expect(classifyWriteProbe(scp).ok).to.equal(true);
+    expect(classifyWriteProbe(error("DuplicateDocumentContent", "same")).detail).to.match(/^NOT protected/);
+    const iam = classifyWriteProbe(
+      error("AccessDeniedException", "... with an explicit deny in an identity-based policy"),
+    );
+    expect([iam.ok, iam.detail.startsWith("refused, but not by a service control policy")]).to.deep.equal([
+      false,
+      true,
+    ]);
+    expect(classifyWriteProbe(undefined)).to.deep.equal({
+      ok: false,
+      detail: "NOT protected: the write was accepted",
+    });
+    expect(classifyWriteProbe(error("InvalidDocument", "gone")).detail).to.equal(
+      "inconclusive: InvalidDocument: gone",
+    );
+  });
+
+  it("recognizes roles the SCP exempts", () => {
+    const arn = (name: string) => `arn:aws:iam::111111111111:role/${name}`;
+    expect(
+      exemptionMatching(arn("OrganizationAccountAccessRole"), ["arn:aws:iam::*:role/AWSAccelerator-*"]),
+    ).to.equal(undefined);
+    expect(
+      exemptionMatching(arn("AWSAccelerator-Pipeline"), ["arn:aws:iam::*:role/AWSAccelerator-*"]),
+    ).to.equal("arn:aws:iam::*:role/AWSAccelerator-*");
+    expect(exemptionMatching(arn("stacksets-exec-0123"), [])).to.equal(
+      "arn:aws:iam::*:role/stacksets-exec-*",
+    );
+    // A stack whose StackSet runs as LZA's execution role exempts that role instead.
+    const lzaExecutionRole = "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole";
+    expect(exemptionMatching(arn("AWSCloudFormationStackSetExecutionRole"), [], lzaExecutionRole)).to.equal(
+      lzaExecutionRole,
+    );
+    expect(exemptionMatching(arn("stacksets-exec-0123"), [], lzaExecutionRole)).to.equal(undefined);
+  });
+});

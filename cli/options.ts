@@ -16,6 +16,7 @@ import {
 } from "../policypack/rules/values";
 import { parseStackConfig, type StackConfig } from "../config/schema";
 import { PROJECT_DIR, readStackConfig, StackFileError } from "../synth/stackFiles";
+import { expectationFromStack, type UserExpectation } from "./expectedUser";
 import { OUTPUT_FORMATS, type OutputFormat } from "./report";
 
 const USAGE_EXIT_CODE = 2;
@@ -171,4 +172,15 @@ export function identityCenterOptions(command: Command, withIdentityStore = true
       "region of the Identity Center instance (default: the stack's aws-native:region, else AWS_REGION)",
     ).argParser(parseRegion),
   );
+}
+
+/** The expected fallback users: --expected-user for every account, or the stack's default and per-OU users. */
+export function expectationOf(
+  command: Command,
+  expectedUser: string | undefined,
+  stack: Stack | undefined,
+): UserExpectation {
+  if (expectedUser) return { defaultUser: expectedUser, overrides: {} };
+  if (stack) return expectationFromStack(stack.config);
+  usageError(command, "one of --stack <name> or --expected-user <name> is required");
 }

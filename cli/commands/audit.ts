@@ -3,7 +3,6 @@ import { Option, type Command } from "commander";
 import { runAudit } from "../aws/audit";
 import { describeError } from "../errors";
 import { registerAuditUsersCommand } from "./auditUsers";
-import { expectationFromStack, type UserExpectation } from "../expectedUser";
 import {
   addOutputOptions,
   exitTwoOnUsageErrors,
@@ -17,6 +16,7 @@ import {
   addStackOptions,
   type StackOptions,
   usageError,
+  expectationOf,
 } from "../options";
 import { progressOnTerminal } from "../progress";
 import { renderReport, summarize, type OutputFormat } from "../report";
@@ -80,10 +80,7 @@ export function registerAuditCommand(program: Command) {
     .addHelpText("after", EXIT_CODES)
     .action(async (options: AuditCommandOptions, command: Command) => {
       const stack = loadStack(command, options);
-      let expectation: UserExpectation;
-      if (options.expectedUser) expectation = { defaultUser: options.expectedUser, overrides: {} };
-      else if (stack) expectation = expectationFromStack(stack.config);
-      else usageError(command, "one of --stack <name> or --expected-user <name> is required");
+      const expectation = expectationOf(command, options.expectedUser, stack);
       const listed = options.regions ?? stack?.config.regions;
       if (!listed) usageError(command, "option '--regions <region...>' is required unless --stack is given");
       const regions = [...new Set(listed)];

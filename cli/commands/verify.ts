@@ -2,7 +2,6 @@
 import { Option, type Command } from "commander";
 import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
 import { DEFAULT_ROLE_NAME } from "./audit";
-import { expectationFromStack, type UserExpectation } from "../expectedUser";
 import {
   exitTwoOnUsageErrors,
   identityCenterOptions,
@@ -14,7 +13,7 @@ import {
   parseScimSource,
   addStackOptions,
   type StackOptions,
-  usageError,
+  expectationOf,
   type IdentityCenterOptions,
 } from "../options";
 import { verify } from "../aws/verify";
@@ -75,10 +74,7 @@ export function registerVerifyCommand(program: Command) {
     )
     .action(async (options: VerifyOptions, cmd: Command) => {
       const stack = loadStack(cmd, options);
-      let expectation: UserExpectation;
-      if (options.expectedUser) expectation = { defaultUser: options.expectedUser, overrides: {} };
-      else if (stack) expectation = expectationFromStack(stack.config);
-      else usageError(cmd, "one of --stack <name> or --expected-user <name> is required");
+      const expectation = expectationOf(cmd, options.expectedUser, stack);
       const stackSource = stack?.config.accessControlAttributes.find(
         ({ key }) => key === RUN_AS_TAG_KEY,
       )?.source;

@@ -41,7 +41,7 @@ export function overlappingTargetErrors(targets: Targets, descendants: Descendan
           keyOf(ou),
           ou,
           `lies under ${describe(ancestor)} in the organisation: its accounts would get two stack instances; ` +
-            "target the other OUs under it instead (README: per-OU default users)",
+            "target the other OUs under it instead (docs/configuration.md: per-OU default users)",
         ),
       );
     }

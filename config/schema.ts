@@ -165,7 +165,7 @@ export const stackConfigSchema = z
           code: "custom",
           path: ["organizationalUnitOverrides", ou],
           input: ou,
-          message: `deploymentTargets holds the root ${root}, which holds every OU: target the root's OUs except this one instead (README: per-OU default users)`,
+          message: `deploymentTargets holds the root ${root}, which holds every OU: target the root's OUs except this one instead (docs/configuration.md: per-OU default users)`,
         });
       }
       config.deploymentTargets.forEach((target, index) => {

@@ -97,7 +97,7 @@ export function renderLzaExport(resources: DeclaredResource[]): RenderedFile[] {
     "Its stacks run as LZA's StackSet execution role (AWSCloudFormationStackSetExecutionRole unless the entry",
     "names executionRoleName), which the SCP lets manage the writer only once the stack config names it:",
     "set stackSetExecutionRoleArnPattern to e.g. arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole,",
-    "and the policy pack's stackSetExecutionRoleArnPattern to the same (README: Landing Zone Accelerator).",
+    "and the policy pack's stackSetExecutionRoleArnPattern to the same (docs/lza.md).",
     ...(overrides.length === 0
       ? []
       : [

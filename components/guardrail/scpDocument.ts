@@ -71,7 +71,7 @@ function denyUnlessPrincipal(
   };
 }
 
-/** The policy as an object. Who is exempt where is the point of the whole guardrail; see README. */
+/** The policy as an object. Who is exempt where is the point of the whole guardrail; see docs/design.md, "The SCP guardrail". */
 export function scpPolicy({
   exceptionPrincipalArns,
   stackSetExecutionRoleArnPattern,

@@ -75,7 +75,7 @@ export class RunShellStackSet extends pulumi.ComponentResource {
         capabilities: CAPABILITIES,
         // Instances of different regions are separate operations: run them side by side, not one at a time.
         managedExecution: { active: true },
-        // Template updates; the provider cannot pass concurrencyMode here, so they run strict (see README).
+        // Template updates; the provider cannot pass concurrencyMode here, so they run strict (docs/design.md, "Rollout time").
         operationPreferences: stackSetPreferences,
         parameters: { ...parameters },
         templateBody,

@@ -4,7 +4,7 @@
 /** A Linux user name as Session Manager creates and uses it. */
 export const LINUX_USER_PATTERN = /^[a-z_][a-z0-9_-]{0,31}$/;
 /** The same rule with `root` excluded: the one a session's user must pass. */
-export const SESSION_USER_PATTERN = /^(?!root$)[a-z_][a-z0-9_-]{0,31}$/;
+export const SESSION_USER_PATTERN = new RegExp(`^(?!root$)${LINUX_USER_PATTERN.source.slice(1)}`);
 
 /** Why `value` cannot be a session's Linux user, or undefined when it can. */
 export function sessionUserProblem(value: unknown): string | undefined {

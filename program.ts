@@ -39,6 +39,10 @@ export function declareStack(config: StackConfig) {
     targets: config.scpTargets,
     exceptionPrincipalArns: config.scpExceptionPrincipalArns,
     stackSetExecutionRoleArnPattern: config.stackSetExecutionRoleArnPattern,
+    deployPrincipalArns: config.deployPrincipalArns,
+    regions: config.regions,
+    restrictSessionRegions: config.restrictSessionRegions,
+    allowedSessionDocuments: config.allowedSessionDocuments,
   });
   return {
     abacInstanceArn: abac.instanceArn,
@@ -47,8 +51,8 @@ export function declareStack(config: StackConfig) {
     runShellStackSetName: runShell.stackSetName,
     runShellStackSetId: runShell.stackSetId,
     runShellManagementStackIds: runShell.managementStackIds,
-    scpPolicyId: guardrail.policyId,
-    scpPolicyArn: guardrail.policyArn,
+    scpPolicyIds: guardrail.policyIds,
+    scpPolicyArns: guardrail.policyArns,
   };
 }
 

@@ -3,10 +3,15 @@
 // limits, enums) live in policypack/rules, which the CLI, the writer and the policy pack share.
 import { z } from "zod";
 import { attributeListProblems } from "../policypack/rules/abacAttributes";
-import { CONFIG_NAMESPACE, STACKSET_EXECUTION_ROLE_ARN_PATTERN } from "../policypack/rules/names";
+import {
+  CONFIG_NAMESPACE,
+  RUN_SHELL_DOCUMENT_NAME,
+  STACKSET_EXECUTION_ROLE_ARN_PATTERN,
+} from "../policypack/rules/names";
 import {
   ATTRIBUTE_KEY_PATTERN,
   CALL_AS_VALUES,
+  DOCUMENT_NAME_PATTERN,
   DOCUMENTED_SCIM_PATHS,
   IDENTITY_SOURCES,
   INSTANCE_ARN_PATTERN,
@@ -122,6 +127,16 @@ export const stackConfigSchema = z
     regions: uniqueList(region, "region"),
     scpTargets: uniqueList(rootOrOuId, "target"),
     scpExceptionPrincipalArns: z.array(exemptRoleArnPattern).default([]),
+    deployPrincipalArns: z.array(exemptRoleArnPattern).default([]),
+    allowedSessionDocuments: z
+      .array(
+        z
+          .string()
+          .regex(DOCUMENT_NAME_PATTERN, "must be an SSM document name (3-128 of a-z A-Z 0-9 _ - .)")
+          .refine((name) => name !== RUN_SHELL_DOCUMENT_NAME, `${RUN_SHELL_DOCUMENT_NAME} is always allowed`),
+      )
+      .default([]),
+    restrictSessionRegions: z.boolean().default(true),
     // Self-managed StackSets (LZA's) run as their own execution role, which must manage the writer instead.
     stackSetExecutionRoleArnPattern: exemptRoleArnPattern.default(STACKSET_EXECUTION_ROLE_ARN_PATTERN),
     stackSetCallAs: z.enum(CALL_AS_VALUES, "must be SELF or DELEGATED_ADMIN").default("SELF"),
@@ -176,6 +191,15 @@ export const stackConfigSchema = z
           input: target,
           message: `lies under the root ${root}, also listed: the same accounts would get two stack instances`,
         });
+      });
+    }
+    if (config.stackSetCallAs === "DELEGATED_ADMIN" && config.deployPrincipalArns.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["deployPrincipalArns"],
+        input: config.deployPrincipalArns,
+        message:
+          "needs the deploying pipeline's role with stackSetCallAs DELEGATED_ADMIN: the session guardrail denies changes to the StackSet and the ABAC configuration from member accounts to everyone else",
       });
     }
     if (config.includeManagementAccount && config.stackSetCallAs === "DELEGATED_ADMIN") {

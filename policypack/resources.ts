@@ -1,5 +1,11 @@
 // Recognising the pieces of an ssm-runas-sync stack among the resources the engine reports.
-import { RUN_SHELL_DOCUMENT_NAME, RUNSHELL_STACKSET_NAME, WRITER_FUNCTION_NAME } from "./rules/names";
+import {
+  RUN_SHELL_DOCUMENT_NAME,
+  RUNSHELL_GUARDRAIL_POLICY_NAME,
+  RUNSHELL_STACKSET_NAME,
+  SESSION_GUARDRAIL_POLICY_NAME,
+  WRITER_FUNCTION_NAME,
+} from "./rules/names";
 import { TYPES } from "./rules/types";
 import { parseTemplate, writerResources, type Template } from "./template";
 
@@ -17,11 +23,20 @@ export function contentText(content: unknown): string {
   return typeof content === "string" ? content : JSON.stringify(content ?? "");
 }
 
-/** The RunShell SCP: an SCP whose document names the RunShell document or the writer. */
+/**
+ * The RunShell SCP: the document and its writer. By name, or any SCP whose document names the RunShell document
+ * or the writer, but for the session guardrail.
+ */
 export function isRunShellScp(type: string, props: Props): boolean {
-  if (!isScp(type, props)) return false;
+  if (!isScp(type, props) || props.name === SESSION_GUARDRAIL_POLICY_NAME) return false;
+  if (props.name === RUNSHELL_GUARDRAIL_POLICY_NAME) return true;
   const text = contentText(props.content);
   return text.includes(RUN_SHELL_DOCUMENT_NAME) || text.includes(WRITER_FUNCTION_NAME);
+}
+
+/** The session guardrail: which document, tag and region a session may use, and the delegated admins. */
+export function isSessionScp(type: string, props: Props): boolean {
+  return isScp(type, props) && props.name === SESSION_GUARDRAIL_POLICY_NAME;
 }
 
 export function templateOf(props: Props): Template | undefined {

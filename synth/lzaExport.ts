@@ -4,28 +4,19 @@
 import { stringify } from "yaml";
 import { TYPES } from "../policypack/rules/types";
 import type { DeclaredResource } from "./mockRuntime";
+import { declaredScps, runShellStackSetInputs, type StackSetInputs } from "./declared";
 import type { RenderedFile } from "./renderedFile";
 
 const LZA_TEMPLATE_NAME = "runshell-stackset.template.yaml";
 export const LZA_TEMPLATE_FILE = `lza/${LZA_TEMPLATE_NAME}`;
 export const LZA_CUSTOMIZATIONS_FILE = "lza/customizations-config.yaml";
+export const LZA_ORGANIZATION_FILE = "lza/organization-config.yaml";
+/** Where LZA's organization-config.yaml entries expect the policy files, relative to the configuration repository. */
+const LZA_SCP_FOLDER = "service-control-policies";
 /** Where the entry expects the template, relative to the root of the LZA configuration repository. */
 export const LZA_TEMPLATE_PATH = `cloudformation/${LZA_TEMPLATE_NAME}`;
 /** LZA names OUs by path; the organisation's root is `Root`. */
 const LZA_ROOT_OU = "Root";
-
-export interface StackSetInputs {
-  name: string;
-  description: string;
-  capabilities: string[];
-  parameters: Record<string, string>;
-  operationPreferences: {
-    regionConcurrencyType: string;
-    maxConcurrentPercentage: number;
-    failureTolerancePercentage: number;
-  };
-  templateBody: string;
-}
 
 interface StackSetInstanceInputs {
   stackSetInstanceRegion: string;
@@ -42,13 +33,6 @@ interface LzaStackSetEntry {
   regions: string[];
   parameters: { name: string; value: string }[];
   operationPreferences: StackSetInputs["operationPreferences"];
-}
-
-/** The one RunShell StackSet the program declared. */
-export function runShellStackSetInputs(resources: DeclaredResource[]): StackSetInputs {
-  const stackSets = resources.filter((r) => r.type === TYPES.stackSet);
-  if (stackSets.length !== 1) throw new Error(`expected exactly one StackSet, found ${stackSets.length}`);
-  return stackSets[0].inputs as unknown as StackSetInputs;
 }
 
 function stackSetInstances(resources: DeclaredResource[]): StackSetInstanceInputs[] {
@@ -116,6 +100,49 @@ export function renderLzaExport(resources: DeclaredResource[]): RenderedFile[] {
     {
       file: LZA_CUSTOMIZATIONS_FILE,
       content: `${comments(header)}\n${stringify(entry, { lineWidth: 0 })}`,
+    },
+  ];
+}
+
+/** The SCP attachments' targets: `Root` for the organisation's root, the OU ids as given otherwise. */
+function scpTargets(resources: DeclaredResource[]): string[] {
+  const ids = resources
+    .filter((r) => r.type === TYPES.organizationsPolicyAttachment)
+    .map((r) => String(r.inputs.targetId));
+  return [...new Set(ids.map((id) => (id.startsWith("r-") ? LZA_ROOT_OU : id)))];
+}
+
+/**
+ * The SCPs for organisations whose LZA owns SCPs: each policy file under `service-control-policies/`, and the
+ * `serviceControlPolicies` entries of organization-config.yaml (LZA's IServiceControlPolicyConfig).
+ */
+export function renderLzaScps(resources: DeclaredResource[]): RenderedFile[] {
+  const scps = declaredScps(resources);
+  const targets = scpTargets(resources);
+  const header = [
+    "The ssm-runas-sync SCPs as LZA's organization-config.yaml takes them (serviceControlPolicies).",
+    "Rendered by `ssm-runas synth` from the stack's config; change the config, not this file.",
+    `1. Copy the files of ${LZA_SCP_FOLDER}/ (beside this file) to ${LZA_SCP_FOLDER}/ in the LZA config repository.`,
+    "2. Merge the entries below into serviceControlPolicies of its organization-config.yaml.",
+    ...(targets.some((target) => target !== LZA_ROOT_OU)
+      ? ["LZA names OUs by path (e.g. Workloads/Prod): replace the OU ids below with those names."]
+      : []),
+  ];
+  const entries = scps.map(({ name, description }) => ({
+    name,
+    description,
+    policy: `${LZA_SCP_FOLDER}/${name}.json`,
+    type: "customerManaged",
+    deploymentTargets: { organizationalUnits: targets },
+  }));
+  return [
+    ...scps.map(({ name, content }) => ({
+      file: `lza/${LZA_SCP_FOLDER}/${name}.json`,
+      content: `${JSON.stringify(JSON.parse(content), null, 2)}\n`,
+    })),
+    {
+      file: LZA_ORGANIZATION_FILE,
+      content: `${comments(header)}\n${stringify({ serviceControlPolicies: entries }, { lineWidth: 0 })}`,
     },
   ];
 }

@@ -1,5 +1,6 @@
 // Pure renderers: from the resources the program declared to the files a reviewer reads.
-import { renderLzaExport, runShellStackSetInputs } from "./lzaExport";
+import { declaredScps, runShellStackSetInputs } from "./declared";
+import { renderLzaExport, renderLzaScps } from "./lzaExport";
 import { TYPES } from "../policypack/rules/types";
 import type { DeclaredResource } from "./mockRuntime";
 import type { RenderedFile } from "./renderedFile";
@@ -30,13 +31,9 @@ export function renderAbac(resources: DeclaredResource[]): RenderedFile {
   };
 }
 
-/** `scp.json`: the Policy's `content` input untouched (minified, no trailing newline), as Organizations stores it. */
-export function renderScp(resources: DeclaredResource[]): RenderedFile {
-  const scps = resources.filter(
-    (r) => r.type === TYPES.organizationsPolicy && r.inputs.type === "SERVICE_CONTROL_POLICY",
-  );
-  if (scps.length !== 1) throw new Error(`expected exactly one service control policy, found ${scps.length}`);
-  return { file: "scp.json", content: String(scps[0].inputs.content) };
+/** `scp/<policy-name>.json`: each Policy's `content` input untouched (minified, no trailing newline), as Organizations stores it. */
+export function renderScps(resources: DeclaredResource[]): RenderedFile[] {
+  return declaredScps(resources).map(({ name, content }) => ({ file: `scp/${name}.json`, content }));
 }
 
 /** `runshell-stackset.template.json`: the StackSet's template body as deployed, inline writer code included. */
@@ -50,8 +47,9 @@ export function renderRunShellTemplate(resources: DeclaredResource[]): RenderedF
 export function renderAll(resources: DeclaredResource[]): RenderedFile[] {
   return [
     renderAbac(resources),
-    renderScp(resources),
+    ...renderScps(resources),
     renderRunShellTemplate(resources),
     ...renderLzaExport(resources),
+    ...renderLzaScps(resources),
   ];
 }

@@ -1,57 +1,77 @@
-// The SCP guardrail component: the policy that keeps the RunShell document and its writer as deployed.
+// The SCP guardrail component: the two policies that keep RunAs in force in every member account.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../../policypack/rules/types";
-import { renderScpDocument, scpSizeError } from "./scpDocument";
-
-export const GUARDRAIL_POLICY_NAME = "ssm-runas-sync-runshell-guardrail";
+import { renderScp, scpPolicies, scpSizeError } from "./scpDocument";
 
 export interface RunShellGuardrailArgs {
-  /** Organisation root or OU ids the SCP is attached to. */
+  /** Organisation root or OU ids both SCPs are attached to. */
   targets: string[];
-  /** aws:PrincipalArn patterns besides the writer and the StackSet role that may write the document (LZA's roles). */
+  /** aws:PrincipalArn patterns besides the writer that may write the document (LZA's Session Manager settings role). */
   exceptionPrincipalArns: string[];
   /** aws:PrincipalArn pattern of the role the StackSet's stacks run as, the only principal that manages the writer. */
   stackSetExecutionRoleArnPattern: string;
+  /** aws:PrincipalArn patterns of the deploying pipeline: they alone change the StackSet, ABAC and the exempt roles. */
+  deployPrincipalArns: string[];
+  /** The regions sessions may start in (those the StackSet covers). */
+  regions: string[];
+  /** Deny sessions outside `regions` (default true). */
+  restrictSessionRegions?: boolean;
+  /** Session documents besides SSM-SessionManagerRunShell that sessions may use (default none). */
+  allowedSessionDocuments?: string[];
 }
 
 /**
- * The SCP that keeps SSM-SessionManagerRunShell and its writer as deployed, attached to every target. One per
- * organisation: the policy has a fixed name.
+ * The two SCPs that keep RunAs in force — the RunShell guardrail (the document, its writer and every exempt
+ * principal) and the session guardrail (which document, tag and region a session may use) — attached to every
+ * target. One per organisation: the policies have fixed names.
  */
 export class RunShellGuardrail extends pulumi.ComponentResource {
-  public readonly policyId: pulumi.Output<string>;
-  public readonly policyArn: pulumi.Output<string>;
+  /** The RunShell guardrail's id and ARN, then the session guardrail's. */
+  public readonly policyIds: pulumi.Output<string[]>;
+  public readonly policyArns: pulumi.Output<string[]>;
 
   constructor(name: string, args: RunShellGuardrailArgs, opts?: pulumi.ComponentResourceOptions) {
     super(COMPONENT_TYPES.runShellGuardrail, name, {}, opts);
-    const content = renderScpDocument({
+    const documents = scpPolicies({
       exceptionPrincipalArns: args.exceptionPrincipalArns,
       stackSetExecutionRoleArnPattern: args.stackSetExecutionRoleArnPattern,
+      deployPrincipalArns: args.deployPrincipalArns,
+      regions: args.regions,
+      restrictSessionRegions: args.restrictSessionRegions ?? true,
+      allowedSessionDocuments: args.allowedSessionDocuments ?? [],
     });
-    // Refused at preview: AWS would only refuse it half-way through an update.
-    const tooLong = scpSizeError(content, args.exceptionPrincipalArns.length);
-    if (tooLong) throw new pulumi.RunError(`RunShellGuardrail ${name}: ${tooLong}`);
-    const policy = new aws.organizations.Policy(
-      name,
-      {
-        name: GUARDRAIL_POLICY_NAME,
-        description:
-          "ssm-runas-sync: only the writer, the StackSet and listed exceptions change SSM-SessionManagerRunShell; only the StackSet changes the writer",
-        type: "SERVICE_CONTROL_POLICY",
-        content,
-      },
-      { parent: this },
+    const contents = documents.map(renderScp);
+    // Refused at preview, in one line: AWS would only refuse it half-way through an update.
+    documents.forEach((document, index) => {
+      const tooLong = scpSizeError(document.name, contents[index]);
+      if (tooLong) throw new pulumi.RunError(`RunShellGuardrail ${name}: ${tooLong}`);
+    });
+    // The first keeps the logical name it always had, so an existing stack updates it in place.
+    const policies = documents.map(
+      (document, index) =>
+        new aws.organizations.Policy(
+          index === 0 ? name : `${name}-sessions`,
+          {
+            name: document.name,
+            description: document.description,
+            type: "SERVICE_CONTROL_POLICY",
+            content: contents[index],
+          },
+          { parent: this },
+        ),
     );
-    for (const target of args.targets) {
-      new aws.organizations.PolicyAttachment(
-        `${name}-${target}`,
-        { policyId: policy.id, targetId: target },
-        { parent: this },
-      );
-    }
-    this.policyId = policy.id;
-    this.policyArn = policy.arn;
-    this.registerOutputs({ policyId: this.policyId, policyArn: this.policyArn });
+    policies.forEach((policy, index) => {
+      for (const target of args.targets) {
+        new aws.organizations.PolicyAttachment(
+          index === 0 ? `${name}-${target}` : `${name}-sessions-${target}`,
+          { policyId: policy.id, targetId: target },
+          { parent: this },
+        );
+      }
+    });
+    this.policyIds = pulumi.all(policies.map((policy) => policy.id));
+    this.policyArns = pulumi.all(policies.map((policy) => policy.arn));
+    this.registerOutputs({ policyIds: this.policyIds, policyArns: this.policyArns });
   }
 }

@@ -1,26 +1,49 @@
-// The SCP that keeps SSM-SessionManagerRunShell, and the writer that sets it, as ssm-runas-sync deployed them.
-// Pure: exception patterns in, minified policy text out, so the component, synth and the IAM-simulator tests
-// all read the very same characters AWS Organizations will store.
+// The two SCPs that keep RunAs in force in every member account. Pure: options in, minified policy text out, so
+// the component, synth and the IAM-simulator tests all read the very characters AWS Organizations will store.
+//
+// - the RunShell guardrail keeps SSM-SessionManagerRunShell, the writer that sets it, and every principal the
+//   SCPs exempt as ssm-runas-sync and the platform's pipelines deployed them;
+// - the session guardrail keeps sessions on that document: no other Session document, no self-chosen
+//   SSMSessionRunAs tag, no region without the document, no delegated administrator rewriting the StackSet or
+//   the ABAC mapping.
+//
+// Every exemption is a door, so every exempt principal is itself protected by a statement that exempts only the
+// principals that manage it (docs/threat-model.md walks through each).
 import {
   CONFIG_NAMESPACE,
+  IDENTITY_CENTER_ROLE_ARN_PATTERN,
   RECONCILE_RULE_ARN_PATTERNS,
+  RUN_AS_TAG_KEY,
   RUN_SHELL_DOCUMENT_ARN_PATTERN,
+  RUN_SHELL_DOCUMENT_NAME,
+  RUNSHELL_GUARDRAIL_POLICY_NAME,
+  RUNSHELL_STACK_ARN_PATTERN,
+  RUNSHELL_STACKSET_ARN_PATTERN,
+  SESSION_GUARDRAIL_POLICY_NAME,
+  STACKSET_EXECUTION_ROLE_ARN_PATTERN,
   WRITER_FUNCTION_NAME,
+  WRITER_LOG_GROUP_ARN_PATTERNS,
   WRITER_ROLE_ARN_PATTERN,
   WRITER_ROLE_NAME_PREFIX,
+  WRITER_ROLE_PATH,
 } from "../../policypack/rules/names";
 import {
+  ABAC_WRITE_ACTIONS,
   DOCUMENT_WRITE_ACTIONS,
-  FUNCTION_WRITE_ACTIONS,
-  ROLE_WRITE_ACTIONS,
-  RULE_WRITE_ACTIONS,
+  LOG_GROUP_WRITE_ACTIONS,
+  READ_ACTIONS,
+  RUN_AS_TAGGING_ACTIONS,
+  SESSION_ACTIONS,
+  SESSION_DOCUMENT_WRITE_ACTIONS,
+  SESSION_TARGET_ARN_PATTERNS,
 } from "../../policypack/rules/scpActions";
-import { SCP_MAX_CHARACTERS } from "../../policypack/rules/values";
+import { DEFAULT_MAX_SCP_CHARACTERS, SCP_MAX_CHARACTERS } from "../../policypack/rules/values";
 
-// Role names are unique per account whatever the path, so a look-alike anywhere would squat the name the
-// StackSet needs. ArnLike's `*` spans `/`: the second pattern is the name in every non-root path, the writer's
-// own /ssm-runas-sync/ included.
+// The writer role's own path, whole (IAM names are case-insensitive, ARN matching is not: a look-alike under
+// the path in another casing is refused too), and its name under any other path, which would squat the name the
+// StackSet needs (role names are unique per account whatever the path).
 const WRITER_ROLE_RESOURCE_PATTERNS = [
+  `arn:aws:iam::*:role${WRITER_ROLE_PATH}*`,
   `arn:aws:iam::*:role/${WRITER_ROLE_NAME_PREFIX}*`,
   `arn:aws:iam::*:role/*/${WRITER_ROLE_NAME_PREFIX}*`,
 ];
@@ -32,7 +55,7 @@ const WRITER_FUNCTION_RESOURCE_PATTERNS = [
 ];
 
 export interface ScpOptions {
-  /** Further principals that may write the document (LZA's roles); never exempt from the writer statements. */
+  /** Principals besides the writer that may write the document (LZA's Session Manager settings role). */
   exceptionPrincipalArns: readonly string[];
   /**
    * The role the StackSet's stacks run as (stack config `stackSetExecutionRoleArnPattern`): the only principal
@@ -40,14 +63,28 @@ export interface ScpOptions {
    * `AWSCloudFormationStackSetExecutionRole` or the entry's `executionRoleName`.
    */
   stackSetExecutionRoleArnPattern: string;
+  /**
+   * The pipeline roles that deploy (stack config `deployPrincipalArns`): they alone change the StackSet and the
+   * ABAC configuration from a member account (a delegated administrator), and manage the exempt roles.
+   */
+  deployPrincipalArns: readonly string[];
+  /** Where sessions may start (stack config `regions`), when `restrictSessionRegions`. */
+  regions: readonly string[];
+  restrictSessionRegions: boolean;
+  /** Session documents besides SSM-SessionManagerRunShell that sessions may use. */
+  allowedSessionDocuments: readonly string[];
 }
+
+type Condition = Record<string, Record<string, string | string[]>>;
 
 interface DenyStatement {
   Sid: string;
   Effect: "Deny";
-  Action: string[];
-  Resource: string[];
-  Condition: { ArnNotLike: { "aws:PrincipalArn": string[] } };
+  Action?: string[];
+  NotAction?: string[];
+  Resource?: string[];
+  NotResource?: string[];
+  Condition?: Condition;
 }
 
 export interface ScpPolicy {
@@ -55,73 +92,178 @@ export interface ScpPolicy {
   Statement: DenyStatement[];
 }
 
-function denyUnlessPrincipal(
+export interface ScpDocument {
+  /** The policy's name in AWS Organizations, and its file name under synth's `scp/`. */
+  name: string;
+  description: string;
+  policy: ScpPolicy;
+}
+
+const unique = (values: readonly string[]) => [...new Set(values)];
+
+// ArnNotLike is true when the key is absent, so a request without aws:PrincipalArn is denied too. No exempt
+// principal: no condition, the statement denies everyone.
+const unlessPrincipal = (exempt: readonly string[]): Condition =>
+  exempt.length === 0 ? {} : { ArnNotLike: { "aws:PrincipalArn": unique(exempt) } };
+
+function withCondition(statement: DenyStatement, condition: Condition = {}): DenyStatement {
+  return Object.keys(condition).length === 0 ? statement : { ...statement, Condition: condition };
+}
+
+function deny(sid: string, actions: readonly string[], resources: readonly string[], condition?: Condition) {
+  return withCondition(
+    { Sid: sid, Effect: "Deny", Action: unique(actions), Resource: unique(resources) },
+    condition,
+  );
+}
+
+/** Denies everything but reads on `resources`: new write actions AWS adds later are denied too. */
+function denyAllButReads(
   sid: string,
-  actions: readonly string[],
   resources: readonly string[],
   exempt: readonly string[],
 ): DenyStatement {
+  return withCondition(
+    { Sid: sid, Effect: "Deny", NotAction: [...READ_ACTIONS], Resource: unique(resources) },
+    unlessPrincipal(exempt),
+  );
+}
+
+/** An SSM document ARN in every region: AWS-owned documents (`AWS-…`) have no account in theirs. */
+function documentArn(name: string): string {
+  return name.startsWith("AWS-") ? `arn:aws:ssm:*::document/${name}` : `arn:aws:ssm:*:*:document/${name}`;
+}
+
+/** Service-managed StackSets create their execution role themselves; a self-managed one's comes from a pipeline. */
+export function isServiceManagedRole(stackSetExecutionRoleArnPattern: string): boolean {
+  return stackSetExecutionRoleArnPattern === STACKSET_EXECUTION_ROLE_ARN_PATTERN;
+}
+
+function runShellGuardrail(options: ScpOptions): ScpDocument {
+  const stackSetRole = options.stackSetExecutionRoleArnPattern;
+  const managers = unique([...options.exceptionPrincipalArns, ...options.deployPrincipalArns]);
+  const statements = [
+    // The writer role actually writes the document; LZA's settings role rewrites it too.
+    deny(
+      "RunShellDocument",
+      DOCUMENT_WRITE_ACTIONS,
+      [RUN_SHELL_DOCUMENT_ARN_PATTERN],
+      unlessPrincipal([WRITER_ROLE_ARN_PATTERN, stackSetRole, ...options.exceptionPrincipalArns]),
+    ),
+    // Only the StackSet manages the writer: not the writer itself (a compromised function must not rewrite its
+    // own trust policy) and not LZA. Assuming or passing the role is using it, and is denied the same way.
+    denyAllButReads("WriterRole", WRITER_ROLE_RESOURCE_PATTERNS, [stackSetRole]),
+    // Whoever could create or change a role matching the StackSet role's pattern would be exempt from everything
+    // here. StackSets create `stacksets-exec-*` through a service-linked role, which no SCP restricts; a
+    // self-managed StackSet's role is the platform pipeline's to manage.
+    denyAllButReads(
+      "StackSetRole",
+      [stackSetRole],
+      isServiceManagedRole(stackSetRole) ? [stackSetRole] : [stackSetRole, ...options.deployPrincipalArns],
+    ),
+    // The function, its reconcile rules and the stack that holds them: CloudFormation invokes the custom resource
+    // as the StackSet role; EventBridge invokes through the function's resource policy, as a service principal.
+    denyAllButReads(
+      "Writer",
+      [...WRITER_FUNCTION_RESOURCE_PATTERNS, ...RECONCILE_RULE_ARN_PATTERNS, RUNSHELL_STACK_ARN_PATTERN],
+      [stackSetRole],
+    ),
+    // The writer's logs: the function writes them as the writer role.
+    deny(
+      "WriterLogs",
+      LOG_GROUP_WRITE_ACTIONS,
+      WRITER_LOG_GROUP_ARN_PATTERNS,
+      unlessPrincipal([stackSetRole]),
+    ),
+  ];
+  // The further exempt principals are doors too: only they manage one another.
+  if (managers.length > 0) statements.push(denyAllButReads("ExemptRoles", managers, managers));
   return {
-    Sid: sid,
-    Effect: "Deny",
-    Action: [...actions],
-    Resource: [...resources],
-    // ArnNotLike is true when the key is absent, so a request without aws:PrincipalArn is denied too.
-    Condition: { ArnNotLike: { "aws:PrincipalArn": [...new Set(exempt)] } },
+    name: RUNSHELL_GUARDRAIL_POLICY_NAME,
+    description: `ssm-runas-sync: only the writer and listed exceptions change ${RUN_SHELL_DOCUMENT_NAME}; only the StackSet changes the writer; exempt roles are protected`,
+    policy: { Version: "2012-10-17", Statement: statements },
   };
 }
 
-/** The policy as an object. Who is exempt where is the point of the whole guardrail; see docs/design.md, "The SCP guardrail". */
-export function scpPolicy({
-  exceptionPrincipalArns,
-  stackSetExecutionRoleArnPattern,
-}: ScpOptions): ScpPolicy {
+function sessionGuardrail(options: ScpOptions): ScpDocument {
+  const documents = [RUN_SHELL_DOCUMENT_NAME, ...options.allowedSessionDocuments].map(documentArn);
+  const ownDocuments = documents.filter((arn) => !arn.includes("::document/"));
+  const documentWriters = [
+    WRITER_ROLE_ARN_PATTERN,
+    options.stackSetExecutionRoleArnPattern,
+    ...options.exceptionPrincipalArns,
+  ];
+  const statements = [
+    // Sessions run on the account's RunShell document (or an allowed one), against instances, managed
+    // instances and ECS tasks; any other document — Standard_Stream with RunAs off, InteractiveCommands as root,
+    // AWS-StartSSHSession — is denied.
+    {
+      Sid: "SessionDocuments",
+      Effect: "Deny" as const,
+      Action: [...SESSION_ACTIONS],
+      NotResource: [...documents, ...SESSION_TARGET_ARN_PATTERNS],
+    },
+    // …and only the account's own: a document of that name shared from another account is denied.
+    deny("ForeignDocuments", SESSION_ACTIONS, ownDocuments, {
+      StringNotEquals: { "aws:ResourceAccount": "${aws:PrincipalAccount}" },
+    }),
+    // No new Session documents to try, except by the principals that write the RunShell document.
+    deny("SessionDocumentTypes", SESSION_DOCUMENT_WRITE_ACTIONS, ["*"], {
+      StringEquals: { "ssm:DocumentType": "Session" },
+      ...unlessPrincipal(documentWriters),
+    }),
+    // The RunAs user comes from Identity Center's session tags alone: no principal sets the tag itself…
+    deny("RunAsTag", RUN_AS_TAGGING_ACTIONS, ["*"], {
+      "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": [RUN_AS_TAG_KEY] },
+    }),
+    // …and a principal that carries it anyway (tagged before this SCP) starts no session unless it is an
+    // Identity Center role.
+    deny("RunAsTagged", SESSION_ACTIONS, ["*"], {
+      Null: { [`aws:PrincipalTag/${RUN_AS_TAG_KEY}`]: "false" },
+      ...unlessPrincipal([IDENTITY_CENTER_ROLE_ARN_PATTERN]),
+    }),
+  ];
+  if (options.restrictSessionRegions) {
+    // A region without the document runs sessions as ssm-user.
+    statements.push(
+      deny("SessionRegions", SESSION_ACTIONS, ["*"], {
+        StringNotEquals: { "aws:RequestedRegion": [...options.regions] },
+      }),
+    );
+  }
+  // A delegated administrator could otherwise rewrite the StackSet (its stacks run as the exempt role) or the
+  // ABAC mapping; the management account, which no SCP restricts, is not affected.
+  statements.push(
+    denyAllButReads("StackSet", [RUNSHELL_STACKSET_ARN_PATTERN], options.deployPrincipalArns),
+    deny("AbacConfiguration", ABAC_WRITE_ACTIONS, ["*"], unlessPrincipal(options.deployPrincipalArns)),
+  );
   return {
-    Version: "2012-10-17",
-    Statement: [
-      // The writer role is the principal that actually writes the document; LZA's roles rewrite it too.
-      denyUnlessPrincipal(
-        "RunShellDocument",
-        DOCUMENT_WRITE_ACTIONS,
-        [RUN_SHELL_DOCUMENT_ARN_PATTERN],
-        [WRITER_ROLE_ARN_PATTERN, stackSetExecutionRoleArnPattern, ...exceptionPrincipalArns],
-      ),
-      // Only the StackSet manages the writer. Not the writer itself (a compromised function must not rewrite
-      // its own trust policy) and not LZA.
-      denyUnlessPrincipal("WriterRole", ROLE_WRITE_ACTIONS, WRITER_ROLE_RESOURCE_PATTERNS, [
-        stackSetExecutionRoleArnPattern,
-      ]),
-      // The StackSet role's own name is protected as well: anyone who could create or change a role matching it
-      // would be exempt from everything here. The platform's own pipelines (the configured exceptions) keep
-      // managing it: LZA creates and updates AWSCloudFormationStackSetExecutionRole itself.
-      denyUnlessPrincipal(
-        "StackSetRole",
-        ROLE_WRITE_ACTIONS,
-        [stackSetExecutionRoleArnPattern],
-        [stackSetExecutionRoleArnPattern, ...exceptionPrincipalArns],
-      ),
-      // CloudFormation invokes the custom resource as the StackSet role; EventBridge invokes through the
-      // function's resource policy as a service principal, which SCPs never restrict.
-      denyUnlessPrincipal(
-        "WriterFunctionAndRules",
-        [...FUNCTION_WRITE_ACTIONS, ...RULE_WRITE_ACTIONS],
-        [...WRITER_FUNCTION_RESOURCE_PATTERNS, ...RECONCILE_RULE_ARN_PATTERNS],
-        [stackSetExecutionRoleArnPattern],
-      ),
-    ],
+    name: SESSION_GUARDRAIL_POLICY_NAME,
+    description: `ssm-runas-sync: sessions start on ${RUN_SHELL_DOCUMENT_NAME} only, with Identity Center's ${RUN_AS_TAG_KEY}, in managed regions`,
+    policy: { Version: "2012-10-17", Statement: statements },
   };
+}
+
+/** Both SCPs as objects. Who is exempt where is the point of the whole guardrail (docs/threat-model.md). */
+export function scpPolicies(options: ScpOptions): ScpDocument[] {
+  return [runShellGuardrail(options), sessionGuardrail(options)];
 }
 
 /** The document exactly as AWS Organizations stores it: minified, since every character counts. */
-export function renderScpDocument(options: ScpOptions): string {
-  return JSON.stringify(scpPolicy(options));
+export function renderScp(document: ScpDocument): string {
+  return JSON.stringify(document.policy);
 }
 
-/** One line naming what is too long and the rule, or undefined when the document fits. */
-export function scpSizeError(content: string, exceptionCount: number): string | undefined {
-  if (content.length <= SCP_MAX_CHARACTERS) return undefined;
+/** One line naming the policy, its size and the budget, or undefined when it fits. */
+export function scpSizeError(
+  name: string,
+  content: string,
+  budget = DEFAULT_MAX_SCP_CHARACTERS,
+): string | undefined {
+  if (content.length <= budget) return undefined;
   return (
-    `the SCP document is ${content.length} characters, above the ${SCP_MAX_CHARACTERS} AWS Organizations ` +
-    `allows: shorten or merge the ${exceptionCount} ${CONFIG_NAMESPACE}:scpExceptionPrincipalArns patterns`
+    `the SCP ${name} is ${content.length} characters, above the budget of ${budget} ` +
+    `(AWS Organizations documents ${SCP_MAX_CHARACTERS}): shorten or merge the ${CONFIG_NAMESPACE}:` +
+    "scpExceptionPrincipalArns, deployPrincipalArns or allowedSessionDocuments entries"
   );
 }

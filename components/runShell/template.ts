@@ -231,7 +231,10 @@ export function runShellTemplate({ code, runtime }: WriterCode): CloudFormationT
             detail: {
               eventSource: ["ssm.amazonaws.com"],
               eventName: [...RECONCILED_EVENT_NAMES],
-              requestParameters: { name: [RUN_SHELL_DOCUMENT_NAME] },
+              // A write may name the document or its ARN.
+              requestParameters: {
+                name: [RUN_SHELL_DOCUMENT_NAME, { suffix: `:document/${RUN_SHELL_DOCUMENT_NAME}` }],
+              },
             },
           },
         },

@@ -30,6 +30,22 @@ export const RUNSHELL_STACKSET_NAME = "ssm-runas-sync-runshell";
 /** The plain stack that carries the same template into the management account, which StackSets never reach. */
 export const RUNSHELL_MANAGEMENT_STACK_NAME = "ssm-runas-sync-runshell";
 
+/** The two SCPs: the document and its writer; and who may start which session, and the delegated admins. */
+export const RUNSHELL_GUARDRAIL_POLICY_NAME = "ssm-runas-sync-runshell-guardrail";
+export const SESSION_GUARDRAIL_POLICY_NAME = "ssm-runas-sync-session-guardrail";
+
+/** The stack a service-managed StackSet creates in each member account is named `StackSet-<name>-<id>`. */
+export const RUNSHELL_STACK_ARN_PATTERN =
+  "arn:aws:cloudformation:*:*:stack/StackSet-ssm-runas-sync-runshell-*";
+export const RUNSHELL_STACKSET_ARN_PATTERN = "arn:aws:cloudformation:*:*:stackset/ssm-runas-sync-runshell:*";
+export const WRITER_LOG_GROUP_ARN_PATTERNS: readonly string[] = [
+  "arn:aws:logs:*:*:log-group:/aws/lambda/ssm-runas-sync-writer",
+  "arn:aws:logs:*:*:log-group:/aws/lambda/ssm-runas-sync-writer:*",
+];
+
+/** Identity Center's permission-set roles: the only principals whose SSMSessionRunAs tag a session may carry. */
+export const IDENTITY_CENTER_ROLE_ARN_PATTERN = "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*";
+
 /** The template parameters a stack instance takes (per-OU overrides set the user). */
 export const RUN_AS_DEFAULT_USER_PARAMETER = "RunAsDefaultUser";
 export const ON_DELETE_PARAMETER = "OnDelete";
@@ -55,8 +71,11 @@ export const RECONCILE_RULE_ARN_PATTERNS: readonly string[] = [
   "arn:aws:events:*:*:rule/ssm-runas-sync-reconcile-daily",
 ];
 
-/** The roles Landing Zone Accelerator writes the document with (its pipeline and its custom resources). */
+/**
+ * The role Landing Zone Accelerator writes the document with: the Lambda role of its Session Manager settings
+ * custom resource in `AWSAccelerator-SecurityResourcesStack-<account>-<region>`, a name CloudFormation
+ * generates from the first 25 characters of the stack name and 24 of the logical id.
+ */
 export const LZA_EXCEPTION_PRINCIPALS: readonly string[] = [
-  "arn:aws:iam::*:role/AWSAccelerator-*",
-  "arn:aws:iam::*:role/cdk-accel-*",
+  "arn:aws:iam::*:role/AWSAccelerator-SecurityRe-CustomSessionManagerLogg-*",
 ];

@@ -94,3 +94,88 @@ export const RULE_WRITE_ACTIONS: readonly string[] = [
   "events:TagResource",
   "events:UntagResource",
 ];
+
+/** What the CloudFormation stack of the writer in each account must keep from an account admin. */
+export const STACK_WRITE_ACTIONS: readonly string[] = [
+  "cloudformation:DeleteStack",
+  "cloudformation:UpdateStack",
+  "cloudformation:SetStackPolicy",
+  "cloudformation:UpdateTerminationProtection",
+  "cloudformation:CreateChangeSet",
+  "cloudformation:ExecuteChangeSet",
+  "cloudformation:CancelUpdateStack",
+  "cloudformation:ContinueUpdateRollback",
+  "cloudformation:SignalResource",
+];
+
+/** What a delegated administrator must not do to the RunShell StackSet. */
+export const STACKSET_WRITE_ACTIONS: readonly string[] = [
+  "cloudformation:UpdateStackSet",
+  "cloudformation:DeleteStackSet",
+  "cloudformation:CreateStackInstances",
+  "cloudformation:UpdateStackInstances",
+  "cloudformation:DeleteStackInstances",
+  "cloudformation:StopStackSetOperation",
+  "cloudformation:TagResource",
+  "cloudformation:UntagResource",
+];
+
+/**
+ * The reads a guarded resource stays open to: the renderer denies every action but these (NotAction), so a
+ * write AWS adds later is denied too.
+ */
+export const READ_ACTIONS: readonly string[] = [
+  "iam:Get*",
+  "iam:List*",
+  "lambda:Get*",
+  "lambda:List*",
+  "events:Describe*",
+  "events:List*",
+  "cloudformation:Describe*",
+  "cloudformation:Get*",
+  "cloudformation:List*",
+];
+
+/** What would silence or rewrite the writer's logs (it writes them itself, as the writer role). */
+export const LOG_GROUP_WRITE_ACTIONS: readonly string[] = [
+  "logs:Delete*",
+  "logs:PutRetentionPolicy",
+  "logs:PutSubscriptionFilter",
+  "logs:PutDataProtectionPolicy",
+  "logs:AssociateKmsKey",
+  "logs:DisassociateKmsKey",
+  "logs:Untag*",
+];
+
+/** Starting a session: the document it runs and the target are its resources. */
+export const SESSION_ACTIONS: readonly string[] = ["ssm:StartSession"];
+
+/** The targets a session may have: instances, managed (hybrid) instances and ECS tasks. */
+export const SESSION_TARGET_ARN_PATTERNS: readonly string[] = [
+  "arn:aws:ec2:*:*:instance/*",
+  "arn:aws:ssm:*:*:managed-instance/*",
+  "arn:aws:ecs:*:*:task/*",
+];
+
+/** Writes of a document whose type (`ssm:DocumentType`) may be Session. */
+export const SESSION_DOCUMENT_WRITE_ACTIONS: readonly string[] = [
+  "ssm:CreateDocument",
+  "ssm:UpdateDocument",
+  "ssm:UpdateDocumentDefaultVersion",
+];
+
+/** Every way an IAM principal could give itself (or a principal it makes) the SSMSessionRunAs tag. */
+export const RUN_AS_TAGGING_ACTIONS: readonly string[] = [
+  "iam:TagRole",
+  "iam:TagUser",
+  "iam:CreateRole",
+  "iam:CreateUser",
+  "sts:TagSession",
+];
+
+/** Changes to IAM Identity Center's ABAC mapping, which decides every engineer's RunAs user. */
+export const ABAC_WRITE_ACTIONS: readonly string[] = [
+  "sso:CreateInstanceAccessControlAttributeConfiguration",
+  "sso:UpdateInstanceAccessControlAttributeConfiguration",
+  "sso:DeleteInstanceAccessControlAttributeConfiguration",
+];

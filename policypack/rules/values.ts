@@ -21,6 +21,8 @@ export const ROOT_ID_PATTERN = /^r-[0-9a-z]{4,32}$/;
 export const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 export const ROOT_OR_OU_ID_RULE = "must be an organisation root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)";
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/** SSM's own constraint on a document name (API reference, CreateDocument.Name). */
+export const DOCUMENT_NAME_PATTERN = /^[a-zA-Z0-9_\-.]{3,128}$/;
 export const REGION_PATTERN =
   /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central)(east|west)?-\d{1,2}$/;
 export const REGION_RULE = "must be an AWS region name such as eu-west-1";

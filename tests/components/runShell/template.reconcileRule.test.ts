@@ -56,4 +56,17 @@ describe("reconcile-on-change rule (rendered pattern, moto's EventBridge)", () =
 
     expect(matched.map((event) => (event.detail as { eventName: string }).eventName)).to.have.members(writes);
   });
+
+  it("fires on a write that names the document by its ARN, and not on another document's ARN", async () => {
+    const byArn = lzaUpdateDocument({ name: `arn:aws:ssm:us-east-1:111122223333:document/${Name}` });
+    const other = lzaUpdateDocument({ name: "arn:aws:ssm:us-east-1:111122223333:document/Team-Runbook" });
+
+    const matched = await matchingEvents(pattern, [byArn, other]);
+
+    expect(
+      matched.map(
+        (event) => (event.detail as { requestParameters: { name: string } }).requestParameters.name,
+      ),
+    ).to.deep.equal([`arn:aws:ssm:us-east-1:111122223333:document/${Name}`]);
+  });
 });

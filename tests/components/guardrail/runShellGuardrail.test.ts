@@ -5,37 +5,42 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import {
-  GUARDRAIL_POLICY_NAME,
   RunShellGuardrail,
   type RunShellGuardrailArgs,
 } from "../../../components/guardrail/runShellGuardrail";
-import { STACKSET_EXECUTION_ROLE_ARN_PATTERN } from "../../../policypack/rules/names";
-import { renderScpDocument } from "../../../components/guardrail/scpDocument";
-import { SCP_MAX_CHARACTERS } from "../../../policypack/rules/values";
-import { parseStackConfig } from "../../../config/schema";
+import {
+  RUNSHELL_GUARDRAIL_POLICY_NAME,
+  SESSION_GUARDRAIL_POLICY_NAME,
+  STACKSET_EXECUTION_ROLE_ARN_PATTERN,
+} from "../../../policypack/rules/names";
+import { COMPONENT_TYPES, TYPES } from "../../../policypack/rules/types";
+import { renderScp, scpPolicies, scpSizeError } from "../../../components/guardrail/scpDocument";
+import { DEFAULT_MAX_SCP_CHARACTERS } from "../../../policypack/rules/values";
 import { runOnMocks, type DeclaredResource } from "../../../synth/mockRuntime";
 import { REPO_ROOT, runCli, stackTraceLines } from "../../support/cli";
-import { exampleRawConfig } from "../../support/exampleStacks";
+import { prodScpOptions } from "./prodScpOptions";
 
-const POLICY_TYPE = "aws:organizations/policy:Policy";
-const ATTACHMENT_TYPE = "aws:organizations/policyAttachment:PolicyAttachment";
-const COMPONENT_TYPE = "ssm-runas-sync:index:RunShellGuardrail";
-const LZA = ["arn:aws:iam::*:role/AWSAccelerator-*", "arn:aws:iam::*:role/cdk-accel-*"];
-const STACKSET_ROLE = STACKSET_EXECUTION_ROLE_ARN_PATTERN;
-// The size the acceptance allows prod's scp.json, leaving room under AWS's 5,120 for more exceptions.
-const PROD_BUDGET = 4500;
+const LZA_SETTINGS = ["arn:aws:iam::*:role/AWSAccelerator-SecurityRe-CustomSessionManagerLogg-*"];
+const DEPLOY = ["arn:aws:iam::*:role/AWSAccelerator-Deployment-Role", "arn:aws:iam::*:role/cdk-accel-*"];
+const ARGS: RunShellGuardrailArgs = {
+  targets: ["r-x7k2"],
+  exceptionPrincipalArns: LZA_SETTINGS,
+  stackSetExecutionRoleArnPattern: STACKSET_EXECUTION_ROLE_ARN_PATTERN,
+  deployPrincipalArns: DEPLOY,
+  regions: ["eu-west-1", "us-east-1"],
+};
 
-/** Enough long, distinct exception patterns to push the document past AWS's limit. */
-const TOO_MANY_EXCEPTIONS = Array.from(
+/** Enough long, distinct deploy principals to push the RunShell guardrail past its budget. */
+const TOO_MANY_DEPLOYERS = Array.from(
   { length: 30 },
   (_, i) => `arn:aws:iam::*:role/team-${i}-session-manager-preferences-deployment-pipeline-role-*`,
 );
 
-function declare(args: RunShellGuardrailArgs) {
+function declare(args: RunShellGuardrailArgs, name = "runshell-guardrail") {
   return runOnMocks(
     () => {
-      const guardrail = new RunShellGuardrail("guardrail", args);
-      return { policyId: guardrail.policyId };
+      const guardrail = new RunShellGuardrail(name, args);
+      return { policyIds: guardrail.policyIds, policyArns: guardrail.policyArns };
     },
     { stack: "test", config: {} },
   );
@@ -48,93 +53,136 @@ function tempDir(): string {
 }
 
 describe("RunShellGuardrail", () => {
-  it("declares one service control policy holding the rendered document", async () => {
+  it("declares the two service control policies holding the rendered documents", async () => {
+    const { resources } = await declare(ARGS);
+    const policies = ofType(resources, TYPES.organizationsPolicy);
+    const expected = scpPolicies({ ...ARGS, restrictSessionRegions: true, allowedSessionDocuments: [] });
+    expect(policies.map((p) => p.inputs.name)).to.deep.equal([
+      RUNSHELL_GUARDRAIL_POLICY_NAME,
+      SESSION_GUARDRAIL_POLICY_NAME,
+    ]);
+    policies.forEach((policy, i) => {
+      expect(policy.inputs).to.include({
+        name: expected[i].name,
+        description: expected[i].description,
+        type: "SERVICE_CONTROL_POLICY",
+        content: renderScp(expected[i]),
+      });
+    });
+  });
+
+  it("keeps the logical name runshell-guardrail for the first policy, so existing stacks update it in place", async () => {
+    const { resources } = await declare(ARGS);
+    expect(ofType(resources, TYPES.organizationsPolicy).map((p) => p.name)).to.deep.equal([
+      "runshell-guardrail",
+      "runshell-guardrail-sessions",
+    ]);
+  });
+
+  it("passes restrictSessionRegions and allowedSessionDocuments through", async () => {
     const { resources } = await declare({
-      targets: ["r-x7k2"],
-      exceptionPrincipalArns: LZA,
-      stackSetExecutionRoleArnPattern: STACKSET_ROLE,
+      ...ARGS,
+      restrictSessionRegions: false,
+      allowedSessionDocuments: ["AWS-StartPortForwardingSession"],
     });
-    const policies = ofType(resources, POLICY_TYPE);
-    expect(policies).to.have.length(1);
-    expect(policies[0].inputs).to.include({
-      name: GUARDRAIL_POLICY_NAME,
-      type: "SERVICE_CONTROL_POLICY",
-      content: renderScpDocument({
-        exceptionPrincipalArns: LZA,
-        stackSetExecutionRoleArnPattern: STACKSET_ROLE,
-      }),
-    });
+    const content = String(ofType(resources, TYPES.organizationsPolicy)[1].inputs.content);
+    expect(content).not.to.include("aws:RequestedRegion");
+    expect(content).to.include("arn:aws:ssm:*::document/AWS-StartPortForwardingSession");
   });
 
-  it("attaches the policy once per target, everything parented to the component", async () => {
+  it("attaches each policy once per target, everything parented to the component", async () => {
     const targets = ["ou-x7k2-9d3hq5ab", "ou-x7k2-4k8wz2cd"];
-    const { resources, outputs } = await declare({
-      targets,
-      exceptionPrincipalArns: [],
-      stackSetExecutionRoleArnPattern: STACKSET_ROLE,
-    });
-    const [component] = ofType(resources, COMPONENT_TYPE);
-    const [policy] = ofType(resources, POLICY_TYPE);
-    const attachments = ofType(resources, ATTACHMENT_TYPE);
-    expect(attachments.map((a) => a.inputs.targetId)).to.deep.equal(targets);
-    for (const attachment of attachments) expect(attachment.inputs.policyId).to.equal(outputs.policyId);
-    for (const child of [policy, ...attachments]) expect(child.parent).to.equal(component.urn);
-    expect(outputs.policyId).to.equal(`${policy.name}-id`);
+    const { resources } = await declare({ ...ARGS, targets });
+    const [component] = ofType(resources, COMPONENT_TYPES.runShellGuardrail);
+    const policies = ofType(resources, TYPES.organizationsPolicy);
+    const attachments = ofType(resources, TYPES.organizationsPolicyAttachment);
+    expect(attachments.map((a) => [a.name, a.inputs.policyId, a.inputs.targetId])).to.deep.equal([
+      ["runshell-guardrail-ou-x7k2-9d3hq5ab", "runshell-guardrail-id", targets[0]],
+      ["runshell-guardrail-ou-x7k2-4k8wz2cd", "runshell-guardrail-id", targets[1]],
+      ["runshell-guardrail-sessions-ou-x7k2-9d3hq5ab", "runshell-guardrail-sessions-id", targets[0]],
+      ["runshell-guardrail-sessions-ou-x7k2-4k8wz2cd", "runshell-guardrail-sessions-id", targets[1]],
+    ]);
+    for (const child of [...policies, ...attachments])
+      expect(child.parent, child.name).to.equal(component.urn);
   });
 
-  it("refuses a document above 5,120 characters at preview with one RunError line", async () => {
-    const content = renderScpDocument({
-      exceptionPrincipalArns: TOO_MANY_EXCEPTIONS,
-      stackSetExecutionRoleArnPattern: STACKSET_ROLE,
+  it("outputs both policies' ids and ARNs, the RunShell guardrail first (an update, not a preview)", async () => {
+    // runOnMocks previews, where ids are unknown: the outputs are read on an update's mocks instead.
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => ({
+          id: `${args.inputs.name}-id`,
+          state: {
+            ...args.inputs,
+            arn: `arn:aws:organizations::111111111111:policy/o-x/${args.inputs.name}`,
+          },
+        }),
+        call: (args) => args.inputs,
+      },
+      "ssm-runas-sync",
+      "outputs",
+      false,
+    );
+    const guardrail = new RunShellGuardrail("runshell-guardrail", ARGS);
+    const resolve = <T>(output: pulumi.Output<T>) => new Promise<T>((done) => output.apply(done));
+    const names = [RUNSHELL_GUARDRAIL_POLICY_NAME, SESSION_GUARDRAIL_POLICY_NAME];
+    expect(await resolve(guardrail.policyIds)).to.deep.equal(names.map((n) => `${n}-id`));
+    expect(await resolve(guardrail.policyArns)).to.deep.equal(
+      names.map((n) => `arn:aws:organizations::111111111111:policy/o-x/${n}`),
+    );
+  });
+
+  it("refuses a policy above the budget at preview with one RunError naming that policy", async () => {
+    const [runShell] = scpPolicies({
+      ...ARGS,
+      deployPrincipalArns: TOO_MANY_DEPLOYERS,
+      restrictSessionRegions: true,
+      allowedSessionDocuments: [],
     });
-    expect(content.length).to.be.greaterThan(SCP_MAX_CHARACTERS);
+    const tooLong = scpSizeError(runShell.name, renderScp(runShell));
+    expect(tooLong).to.be.a("string");
     let error: unknown;
     try {
-      await declare({
-        targets: ["r-x7k2"],
-        exceptionPrincipalArns: TOO_MANY_EXCEPTIONS,
-        stackSetExecutionRoleArnPattern: STACKSET_ROLE,
-      });
+      await declare({ ...ARGS, deployPrincipalArns: TOO_MANY_DEPLOYERS });
     } catch (err) {
       error = err;
     }
     expect(error).to.be.instanceOf(pulumi.RunError);
-    const message = (error as Error).message;
-    expect(message).to.equal(
-      `RunShellGuardrail guardrail: the SCP document is ${content.length} characters, above the 5120 AWS ` +
-        "Organizations allows: shorten or merge the 30 ssm-runas-sync:scpExceptionPrincipalArns patterns",
-    );
+    expect((error as Error).message).to.equal(`RunShellGuardrail runshell-guardrail: ${tooLong}`);
+    expect((error as Error).message).to.contain(RUNSHELL_GUARDRAIL_POLICY_NAME);
   });
 
-  it("renders prod's scp.json through the real synth CLI: the rendered document, within budget", async () => {
+  it("writes prod's scp/<name>.json through the real synth CLI: exactly the rendered policies, two files", async () => {
     const out = tempDir();
     const run = await runCli(["synth", "--stack", "prod", "--out", out]);
     expect(run.code, run.stderr).to.equal(0);
-    const content = fs.readFileSync(path.join(out, "scp.json"), "utf8");
-    const parsed = parseStackConfig(exampleRawConfig("prod"));
-    if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
-    expect(content).to.equal(
-      renderScpDocument({
-        exceptionPrincipalArns: parsed.config.scpExceptionPrincipalArns,
-        stackSetExecutionRoleArnPattern: parsed.config.stackSetExecutionRoleArnPattern,
-      }),
-    );
-    console.log(`      prod scp.json: ${content.length} characters (budget ${PROD_BUDGET}, AWS limit 5120)`);
-    expect(content.length).to.be.at.most(PROD_BUDGET);
+    const files = fs.readdirSync(path.join(out, "scp")).sort();
+    expect(files.length).to.be.at.most(2);
+    const expected = scpPolicies(prodScpOptions());
+    expect(files).to.deep.equal(expected.map((d) => `${d.name}.json`).sort());
+    for (const document of expected) {
+      const content = fs.readFileSync(path.join(out, "scp", `${document.name}.json`), "utf8");
+      expect(content, document.name).to.equal(renderScp(document));
+      console.log(`      prod scp/${document.name}.json: ${content.length} characters`);
+      expect(content.length).to.be.at.most(DEFAULT_MAX_SCP_CHARACTERS);
+    }
   });
 
-  it("stops synth with exit 1 and one line, no stack trace, when the exceptions overflow the SCP", async () => {
+  it("stops synth with exit 1 and one line naming the policy, no stack trace, when a policy overflows", async () => {
     const projectDir = tempDir();
     fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
-    const stack = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8"));
-    stack.config["ssm-runas-sync:scpExceptionPrincipalArns"] = TOO_MANY_EXCEPTIONS;
+    const stack = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8"));
+    stack.config["ssm-runas-sync:deployPrincipalArns"] = TOO_MANY_DEPLOYERS;
     fs.writeFileSync(path.join(projectDir, "Pulumi.big.yaml"), stringify(stack));
     const out = path.join(projectDir, "out");
     const run = await runCli(["synth", "--stack", "big", "--project-dir", projectDir, "--out", out]);
-    expect(run.code).to.equal(1);
+    expect(run.code, run.stderr).to.equal(1);
     const [reason] = run.stderr.split("\n");
-    expect(reason).to.match(/^RunShellGuardrail runshell-guardrail: the SCP document is \d+ characters/);
-    expect(reason).to.contain("ssm-runas-sync:scpExceptionPrincipalArns");
+    expect(reason).to.match(
+      new RegExp(
+        `^RunShellGuardrail runshell-guardrail: the SCP ${RUNSHELL_GUARDRAIL_POLICY_NAME} is \\d+ characters`,
+      ),
+    );
     expect(stackTraceLines(run.stderr)).to.deep.equal([]);
     expect(fs.existsSync(out)).to.equal(false);
   });

@@ -134,6 +134,14 @@ function documentArn(name: string): string {
   return name.startsWith("AWS-") ? `arn:aws:ssm:*::document/${name}` : `arn:aws:ssm:*:*:document/${name}`;
 }
 
+/** The Lambda functions, and their versions and aliases, named like a role pattern without a path. */
+function functionsNamedLike(roleArnPattern: string): string[] {
+  const name = roleArnPattern.split(":role/")[1];
+  if (!name || name.includes("/")) return [];
+  const fn = `arn:aws:lambda:*:*:function:${name}`;
+  return name.endsWith("*") ? [fn] : [fn, `${fn}:*`];
+}
+
 /** Service-managed StackSets create their execution role themselves; a self-managed one's comes from a pipeline. */
 export function isServiceManagedRole(stackSetExecutionRoleArnPattern: string): boolean {
   return stackSetExecutionRoleArnPattern === STACKSET_EXECUTION_ROLE_ARN_PATTERN;
@@ -176,8 +184,19 @@ function runShellGuardrail(options: ScpOptions): ScpDocument {
       unlessPrincipal([stackSetRole]),
     ),
   ];
-  // The further exempt principals are doors too: only they manage one another.
-  if (managers.length > 0) statements.push(denyAllButReads("ExemptRoles", managers, managers));
+  // The further exempt principals are doors too: only they manage one another. So are the functions that run
+  // as an exempt document writer: LZA's settings role is its custom resource's Lambda role, and CloudFormation
+  // names that function like the role (stack and logical-id prefixes); updating a function's code needs no
+  // iam:PassRole, so its code, configuration and invocation are the settings role's.
+  if (managers.length > 0) {
+    statements.push(
+      denyAllButReads(
+        "ExemptRoles",
+        [...managers, ...options.exceptionPrincipalArns.flatMap(functionsNamedLike)],
+        managers,
+      ),
+    );
+  }
   return {
     name: RUNSHELL_GUARDRAIL_POLICY_NAME,
     description: `ssm-runas-sync: only the writer and listed exceptions change ${RUN_SHELL_DOCUMENT_NAME}; only the StackSet changes the writer; exempt roles are protected`,

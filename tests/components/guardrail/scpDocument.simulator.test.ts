@@ -67,6 +67,9 @@ const EXEMPT_ROLES: [label: string, arn: string][] = [
   ["writer role, upper case", WRITER_ROLE_UPPER],
 ];
 const TEAM_ROLE = role("Team-App");
+/** LZA's Session Manager settings custom resource: CloudFormation names it like its role, which it runs as. */
+const LZA_SETTINGS_FUNCTION = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:AWSAccelerator-SecurityRe-CustomSessionManagerLogg-CD34`;
+const LZA_SECURITY_STACK = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/AWSAccelerator-SecurityResourcesStack-${ACCOUNT}-${REGION}/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d`;
 
 // The guarded resources.
 const DOC = `arn:aws:ssm:${REGION}:${ACCOUNT}:document/${RUN_SHELL_DOCUMENT_NAME}`;
@@ -104,6 +107,8 @@ interface Door extends Request {
   title: string;
   /** The admins the door applies to (default: all). */
   only?: AdminLabel[];
+  /** IAM itself refuses it whatever the policies say (the simulator models this): an implicit denial. */
+  refusedByIam?: true;
 }
 
 interface Control extends Request {
@@ -255,6 +260,36 @@ const DOORS: Door[] = [
     title: "logs:DeleteLogStream writer log stream",
     action: "logs:DeleteLogStream",
     resources: [LOG_STREAM],
+  },
+  ...[
+    "lambda:CreateFunction",
+    "lambda:DeleteFunction",
+    "lambda:AddPermission",
+    "lambda:CreateFunctionUrlConfig",
+  ].map((action): Door => ({ group: "writer", title: `${action} writer function`, action, resources: [FN] })),
+  ...["cloudformation:CreateStack", "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"].map(
+    (action): Door => ({ group: "writer", title: `${action} writer stack name`, action, resources: [STACK] }),
+  ),
+  ...["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:InvokeFunction"].map(
+    (action): Door => ({
+      group: "review",
+      title: `${action} LZA settings function (runs as an exempt role)`,
+      action,
+      resources: [LZA_SETTINGS_FUNCTION],
+    }),
+  ),
+  {
+    group: "review",
+    title: "iam:CreateRole under Identity Center's path (IAM reserves /aws-reserved/)",
+    refusedByIam: true,
+    action: "iam:CreateRole",
+    resources: [role("aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Shell_0123456789abcdef")],
+  },
+  {
+    group: "review",
+    title: "iam:CreateRole writer's name under another path",
+    action: "iam:CreateRole",
+    resources: [role(`team/${writerRoleName("us-east-1")}`)],
   },
   ...DOCUMENT_WRITE_ACTIONS.map((action): Door => ({
     group: "document",
@@ -452,10 +487,50 @@ const CONTROLS: Control[] = [
     principals: ADMIN_ARNS,
   },
   {
+    title: "InvokeFunction LZA settings function by LZA's CloudFormation role",
+    action: "lambda:InvokeFunction",
+    resources: [LZA_SETTINGS_FUNCTION],
+    principals: [CDK_CFN_EXEC_ROLE],
+  },
+  {
     title: "PutLogEvents writer log stream by the writer",
     action: "logs:PutLogEvents",
     resources: [LOG_STREAM],
     principals: [WRITER_ROLE],
+  },
+];
+
+/**
+ * Doors the review found and left open, each for a stated reason: they are asserted open, so closing one fails
+ * here and moves it to DOORS.
+ */
+const LEFT_OPEN: (Request & { title: string; reason: string })[] = [
+  {
+    title: "ssm:ResumeSession of another user's disconnected session",
+    action: "ssm:ResumeSession",
+    resources: [`arn:aws:ssm:${REGION}:${ACCOUNT}:session/alice@example.com-0123456789abcdef0`],
+    reason:
+      "session ids differ by principal type; the session keeps its owner's RunAs user, no unmanaged one",
+  },
+  {
+    title: "cloudformation:UpdateStack on an LZA stack run by cdk-accel-cfn-exec-role",
+    action: "cloudformation:UpdateStack",
+    resources: [LZA_SECURITY_STACK],
+    reason: "the stack keeps its exempt service role without iam:PassRole; stack names are not configured",
+  },
+  {
+    title: "iam:CreateRole writer's name in upper case under an upper-case path",
+    action: "iam:CreateRole",
+    resources: [role(`SSM-RUNAS-SYNC/${writerRoleName(REGION).toUpperCase()}`)],
+    reason:
+      "squats the name before the StackSet creates it (denial of service); ARN patterns are case-sensitive",
+  },
+  {
+    title: "iam:CreateServiceLinkedRole",
+    action: "iam:CreateServiceLinkedRole",
+    resources: [role("aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM")],
+    reason:
+      "service-linked roles live under /aws-service-role/ with names AWS chooses: no exempt pattern matches",
   },
 ];
 
@@ -496,14 +571,14 @@ describe("Guardrail v2 in the IAM simulator (prod's two SCPs)", function () {
     }
     const denied = [...doorResults.values()]
       .flatMap((r) => [...r.values()])
-      .filter((o) => o.decision === "ExplicitlyDenied");
+      .filter((o) => o.decision !== "Allowed");
     const cells = [...doorResults.values()].reduce((n, r) => n + r.size, 0);
     const allowed = [...controlResults.values()]
       .flatMap((r) => [...r.values()])
       .filter((o) => o.decision === "Allowed");
     const controlCells = [...controlResults.values()].reduce((n, r) => n + r.size, 0);
     console.log(
-      `\n      Doors (A = allowed, D = explicitly denied, with the denying Sid; * = unvalidated simulation, no Sid; - = not applicable): ` +
+      `\n      Doors (A = allowed, D = explicitly denied, I = refused by IAM itself, with the denying Sid; * = unvalidated simulation, no Sid; - = not applicable): ` +
         `${denied.length}/${cells} cells denied over ${DOORS.length} doors\n` +
         table(
           ["group", "door", ...ADMIN_LABELS],
@@ -532,10 +607,30 @@ describe("Guardrail v2 in the IAM simulator (prod's two SCPs)", function () {
   for (const door of DOORS) {
     it(`denies [${door.group}] ${door.title} to ${(door.only ?? ADMIN_LABELS).join(", ")}`, () => {
       for (const [label, outcome] of doorResults.get(door)!) {
-        expect(outcome.decision, `${door.title} by ${label}`).to.equal("ExplicitlyDenied");
+        const expected = door.refusedByIam ? "ImplicitlyDenied" : "ExplicitlyDenied";
+        expect(outcome.decision, `${door.title} by ${label}`).to.equal(expected);
       }
     });
   }
+
+  it("leaves open only the doors the review lists, each with its reason", async () => {
+    const rows = [];
+    for (const door of LEFT_OPEN) {
+      const outcomes = [];
+      for (const label of ADMIN_LABELS) outcomes.push(await decide(scps, ADMINS[label], door));
+      rows.push({ door, outcomes });
+    }
+    console.log(
+      "\n      Left open on purpose (per admin):\n" +
+        table(
+          ["door", ...ADMIN_LABELS, "reason"],
+          rows.map(({ door, outcomes }) => [door.title, ...outcomes.map(cell), door.reason]),
+        ),
+    );
+    for (const { door, outcomes } of rows) {
+      for (const outcome of outcomes) expect(outcome.decision, door.title).to.equal("Allowed");
+    }
+  });
 
   for (const control of CONTROLS) {
     it(`allows ${control.title} (${control.principals.map(labelOf).join(", ")})`, () => {

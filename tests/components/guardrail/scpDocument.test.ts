@@ -108,8 +108,19 @@ describe("SCP documents (pure renderer)", () => {
 
   it("protects every further exempt principal: only they manage one another", () => {
     const managers = [...LZA_SETTINGS, ...DEPLOY];
-    expect(statement(runShell(), "ExemptRoles").Resource).to.deep.equal(managers);
+    expect(statement(runShell(), "ExemptRoles").Resource).to.deep.equal([
+      ...managers,
+      // LZA's settings custom resource runs as the settings role under a name CloudFormation derives alike.
+      "arn:aws:lambda:*:*:function:AWSAccelerator-SecurityRe-CustomSessionManagerLogg-*",
+    ]);
     expect(exemptOf(runShell(), "ExemptRoles")).to.deep.equal(managers);
+    const exact = runShell({ ...OPTIONS, exceptionPrincipalArns: ["arn:aws:iam::*:role/Settings"] });
+    expect(statement(exact, "ExemptRoles").Resource).to.include.members([
+      "arn:aws:lambda:*:*:function:Settings",
+      "arn:aws:lambda:*:*:function:Settings:*",
+    ]);
+    const withPath = runShell({ ...OPTIONS, exceptionPrincipalArns: ["arn:aws:iam::*:role/team/Settings"] });
+    expect(renderScp(withPath)).not.to.include("function:team");
     const none = runShell({ ...OPTIONS, exceptionPrincipalArns: [], deployPrincipalArns: [] });
     expect(none.policy.Statement.map((s) => s.Sid)).not.to.include("ExemptRoles");
   });

@@ -34,6 +34,7 @@ const DOC_FILES = [
   "docs/configuration.md",
   OPERATIONS,
   "docs/lza.md",
+  "docs/threat-model.md",
   "docs/development.md",
   "policypack/README.md",
 ];

@@ -114,7 +114,9 @@ function scpTargets(resources: DeclaredResource[]): string[] {
 
 /**
  * The SCPs for organisations whose LZA owns SCPs: each policy file under `service-control-policies/`, and the
- * `serviceControlPolicies` entries of organization-config.yaml (LZA's IServiceControlPolicyConfig).
+ * `serviceControlPolicies` entries of organization-config.yaml in the names of LZA's IServiceControlPolicyConfig
+ * (config/lib/models/organization-config.ts: name, description, policy, type, deploymentTargets; the optional
+ * `strategy` is left out, LZA's default being deny-list, which these Deny-only policies are).
  */
 export function renderLzaScps(resources: DeclaredResource[]): RenderedFile[] {
   const scps = declaredScps(resources);
@@ -133,7 +135,8 @@ export function renderLzaScps(resources: DeclaredResource[]): RenderedFile[] {
     description,
     policy: `${LZA_SCP_FOLDER}/${name}.json`,
     type: "customerManaged",
-    deploymentTargets: { organizationalUnits: targets },
+    // A copy each: a shared array would come out as a YAML anchor and alias, which reviewers misread.
+    deploymentTargets: { organizationalUnits: [...targets] },
   }));
   return [
     ...scps.map(({ name, content }) => ({

@@ -15,16 +15,26 @@ function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-synth-"));
 }
 
-/** A project folder holding the real Pulumi.yaml and a copy of the dev stack with one value replaced. */
-function projectWith(key: string, value: unknown): string {
+/** A project folder holding the real Pulumi.yaml and a copy of the dev stack with values replaced (undefined: removed). */
+function projectWithValues(values: Record<string, unknown>): string {
   const dir = tempDir();
   fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   const dev = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
   const stack = parse(dev) as { config: Record<string, unknown> };
-  stack.config[`ssm-runas-sync:${key}`] = value;
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete stack.config[`ssm-runas-sync:${key}`];
+    else stack.config[`ssm-runas-sync:${key}`] = value;
+  }
   fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), stringify(stack));
   return dir;
 }
+
+const projectWith = (key: string, value: unknown) => projectWithValues({ [key]: value });
+
+/** AWS Organizations' documented limit is 5,120; the project keeps each SCP within 4,500 to leave room. */
+const SCP_BUDGET = 4500;
+/** Organisations sit near the quota of five SCPs per target: the guardrail takes two at most. */
+const MAX_SCPS = 2;
 
 // One bad value per key of the contract; a key added without a case here fails the first test.
 const BAD_VALUES: Record<string, unknown> = {
@@ -38,6 +48,9 @@ const BAD_VALUES: Record<string, unknown> = {
   regions: ["moon-1"],
   scpTargets: ["ou-x7k2"],
   scpExceptionPrincipalArns: ["*"],
+  deployPrincipalArns: ["arn:aws:iam::*:role/*"],
+  allowedSessionDocuments: ["SSM-SessionManagerRunShell"],
+  restrictSessionRegions: "no",
   stackSetExecutionRoleArnPattern: "arn:aws:iam::*:role/*",
   stackSetCallAs: "ORG",
   includeManagementAccount: "yes",
@@ -61,6 +74,24 @@ describe("synth", () => {
         { Key: "SSMSessionRunAs", Value: { Source: ["${path:enterprise.employeeNumber}"] } },
       ]);
     });
+
+    it(`writes the ${stack} stack's SCPs as scp/<name>.json: at most ${MAX_SCPS}, each within ${SCP_BUDGET} characters`, async () => {
+      const out = tempDir();
+      const result = await synth({ stack, out });
+      expect(result.ok, result.errors.join("\n")).to.equal(true);
+      expect(fs.existsSync(path.join(out, "scp.json")), "no scp.json any more").to.equal(false);
+      const files = fs.readdirSync(path.join(out, "scp"));
+      expect(files.length).to.be.within(1, MAX_SCPS);
+      for (const file of files) {
+        expect(file).to.match(/^ssm-runas-sync-[a-z-]+\.json$/);
+        const content = fs.readFileSync(path.join(out, "scp", file), "utf8");
+        expect(content, `${file} is minified`).to.equal(JSON.stringify(JSON.parse(content)));
+        console.log(
+          `      ${stack} scp/${file}: ${content.length} characters (budget ${SCP_BUDGET}, AWS 5120)`,
+        );
+        expect(content.length, file).to.be.at.most(SCP_BUDGET);
+      }
+    });
   }
 
   it("runs the Pulumi entry point (index.ts), whose result is the stack outputs", async () => {
@@ -73,7 +104,7 @@ describe("synth", () => {
       "abacInstanceArn",
       "abacRunAsSource",
       "runShellStackSetName",
-      "scpPolicyArn",
+      "scpPolicyArns",
     ]);
     // Inputs are known at preview; ids and ARNs AWS assigns are not, which is why only these are compared.
     const known = (value: unknown) =>
@@ -105,6 +136,20 @@ describe("synth", () => {
       expect(fs.existsSync(out)).to.equal(false);
     });
   }
+
+  it("refuses stackSetCallAs DELEGATED_ADMIN without deployPrincipalArns: one line naming deployPrincipalArns", async () => {
+    const projectDir = projectWithValues({
+      stackSetCallAs: "DELEGATED_ADMIN",
+      deployPrincipalArns: undefined,
+      includeManagementAccount: undefined,
+    });
+    const out = path.join(projectDir, "out");
+    const result = await synth({ stack: "bad", projectDir, out });
+    expect(result.ok).to.equal(false);
+    expect(result.errors, result.errors.join("\n")).to.have.length(1);
+    expect(result.errors[0]).to.match(/^ssm-runas-sync:deployPrincipalArns\b.*DELEGATED_ADMIN/);
+    expect(fs.existsSync(out)).to.equal(false);
+  });
 
   it("exits 1 from the real CLI on a bad value, with the key on stderr and no stack trace", async () => {
     const projectDir = projectWith("runAsDefaultUser", "root");

@@ -40,6 +40,7 @@ export function declareStack(config: StackConfig) {
     exceptionPrincipalArns: config.scpExceptionPrincipalArns,
     stackSetExecutionRoleArnPattern: config.stackSetExecutionRoleArnPattern,
     deployPrincipalArns: config.deployPrincipalArns,
+    exceptionStackArnPatterns: config.exceptionStackArnPatterns,
     regions: config.regions,
     restrictSessionRegions: config.restrictSessionRegions,
     allowedSessionDocuments: config.allowedSessionDocuments,

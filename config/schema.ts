@@ -25,6 +25,7 @@ import {
   REGION_PATTERN,
   REGION_RULE,
   ROLE_ARN_PATTERN,
+  STACK_ARN_PATTERN,
   ROOT_ID_PATTERN,
   ROOT_OR_OU_ID_RULE,
   sessionUserProblem,
@@ -128,6 +129,17 @@ export const stackConfigSchema = z
     scpTargets: uniqueList(rootOrOuId, "target"),
     scpExceptionPrincipalArns: z.array(exemptRoleArnPattern).default([]),
     deployPrincipalArns: z.array(exemptRoleArnPattern).default([]),
+    exceptionStackArnPatterns: z
+      .array(
+        z
+          .string()
+          .regex(
+            STACK_ARN_PATTERN,
+            "must be a CloudFormation stack ARN pattern such as arn:aws:cloudformation:*:*:stack/AWSAccelerator-SecurityResourcesStack-*",
+          )
+          .refine((arn) => !/:stack\/[*?]*$/.test(arn), "matches every stack: name a stack prefix"),
+      )
+      .default([]),
     allowedSessionDocuments: z
       .array(
         z

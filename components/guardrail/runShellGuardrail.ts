@@ -13,6 +13,8 @@ export interface RunShellGuardrailArgs {
   stackSetExecutionRoleArnPattern: string;
   /** aws:PrincipalArn patterns of the deploying pipeline: they alone change the StackSet, ABAC and the exempt roles. */
   deployPrincipalArns: string[];
+  /** CloudFormation stack ARN patterns that hold the exception principals (LZA's security resources stack). */
+  exceptionStackArnPatterns?: string[];
   /** The regions sessions may start in (those the StackSet covers). */
   regions: string[];
   /** Deny sessions outside `regions` (default true). */
@@ -37,6 +39,7 @@ export class RunShellGuardrail extends pulumi.ComponentResource {
       exceptionPrincipalArns: args.exceptionPrincipalArns,
       stackSetExecutionRoleArnPattern: args.stackSetExecutionRoleArnPattern,
       deployPrincipalArns: args.deployPrincipalArns,
+      exceptionStackArnPatterns: args.exceptionStackArnPatterns ?? [],
       regions: args.regions,
       restrictSessionRegions: args.restrictSessionRegions ?? true,
       allowedSessionDocuments: args.allowedSessionDocuments ?? [],

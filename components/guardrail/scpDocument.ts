@@ -68,6 +68,11 @@ export interface ScpOptions {
    * ABAC configuration from a member account (a delegated administrator), and manage the exempt roles.
    */
   deployPrincipalArns: readonly string[];
+  /**
+   * The CloudFormation stacks that hold the exception principals (stack config `exceptionStackArnPatterns`, e.g.
+   * LZA's `AWSAccelerator-SecurityResourcesStack-*`): only the exempt principals may change them.
+   */
+  exceptionStackArnPatterns?: readonly string[];
   /** Where sessions may start (stack config `regions`), when `restrictSessionRegions`. */
   regions: readonly string[];
   restrictSessionRegions: boolean;
@@ -188,11 +193,17 @@ function runShellGuardrail(options: ScpOptions): ScpDocument {
   // as an exempt document writer: LZA's settings role is its custom resource's Lambda role, and CloudFormation
   // names that function like the role (stack and logical-id prefixes); updating a function's code needs no
   // iam:PassRole, so its code, configuration and invocation are the settings role's.
+  // The stacks that hold them likewise: a stack keeps running as its service role on an update, with no
+  // iam:PassRole, so whoever may update LZA's stack may put anything in it that runs as the exempt roles.
   if (managers.length > 0) {
     statements.push(
       denyAllButReads(
         "ExemptRoles",
-        [...managers, ...options.exceptionPrincipalArns.flatMap(functionsNamedLike)],
+        [
+          ...managers,
+          ...options.exceptionPrincipalArns.flatMap(functionsNamedLike),
+          ...(options.exceptionStackArnPatterns ?? []),
+        ],
         managers,
       ),
     );

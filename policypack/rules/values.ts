@@ -27,6 +27,9 @@ export const REGION_PATTERN =
   /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central)(east|west)?-\d{1,2}$/;
 export const REGION_RULE = "must be an AWS region name such as eu-west-1";
 /** An IAM role ARN, optionally with `*`/`?` wildcards, as SCP conditions on aws:PrincipalArn take them. */
+/** A CloudFormation stack ARN, optionally with `*`/`?` wildcards. */
+export const STACK_ARN_PATTERN =
+  /^arn:aws(-[a-z]+)*:cloudformation:[a-z0-9*?-]*:(\d{12}|\*):stack\/[\w*?-]+(\/[\w*?-]+)?$/;
 export const ROLE_ARN_PATTERN = /^arn:aws(-[a-z]+)*:iam::(\d{12}|\*):role\/[\w+=,.@/*?-]+$/;
 
 /** IdC's own constraint on an ABAC attribute key (API reference, AccessControlAttribute.Key). */

@@ -14,6 +14,7 @@ export function scpOptionsOf(config: StackConfig): ScpOptions {
     exceptionPrincipalArns: config.scpExceptionPrincipalArns,
     stackSetExecutionRoleArnPattern: config.stackSetExecutionRoleArnPattern,
     deployPrincipalArns: config.deployPrincipalArns,
+    exceptionStackArnPatterns: config.exceptionStackArnPatterns,
     regions: config.regions,
     restrictSessionRegions: config.restrictSessionRegions,
     allowedSessionDocuments: config.allowedSessionDocuments,

@@ -217,6 +217,16 @@ function startSession(title: string, resources: string[], extra: Partial<Door> =
 }
 
 const DOORS: Door[] = [
+  // A stack keeps running as its service role on an update (no iam:PassRole): LZA's security stack holds the
+  // exempt settings role, so updating it would run anything as that role (exceptionStackArnPatterns).
+  ...["cloudformation:UpdateStack", "cloudformation:CreateChangeSet", "cloudformation:DeleteStack"].map(
+    (action): Door => ({
+      group: "exempt roles",
+      title: `${action} LZA security resources stack`,
+      action,
+      resources: [LZA_SECURITY_STACK],
+    }),
+  ),
   ...EXEMPT_ROLES.flatMap(([label, arn]) =>
     ROLE_DOOR_ACTIONS.map((action): Door => ({
       group: "exempt roles",
@@ -443,6 +453,12 @@ const CONTROLS: Control[] = [
     resources: [LZA_SETTINGS_ROLE],
     principals: [LZA_DEPLOYMENT_ROLE, CDK_CFN_EXEC_ROLE],
   },
+  {
+    title: "UpdateStack LZA security resources stack by the deploy roles",
+    action: "cloudformation:UpdateStack",
+    resources: [LZA_SECURITY_STACK],
+    principals: [LZA_DEPLOYMENT_ROLE, CDK_DEPLOY_ROLE],
+  },
   ...(
     [
       ["ssm:GetDocument", DOC],
@@ -511,12 +527,6 @@ const LEFT_OPEN: (Request & { title: string; reason: string })[] = [
     resources: [`arn:aws:ssm:${REGION}:${ACCOUNT}:session/alice@example.com-0123456789abcdef0`],
     reason:
       "session ids differ by principal type; the session keeps its owner's RunAs user, no unmanaged one",
-  },
-  {
-    title: "cloudformation:UpdateStack on an LZA stack run by cdk-accel-cfn-exec-role",
-    action: "cloudformation:UpdateStack",
-    resources: [LZA_SECURITY_STACK],
-    reason: "the stack keeps its exempt service role without iam:PassRole; stack names are not configured",
   },
   {
     title: "iam:CreateRole writer's name in upper case under an upper-case path",

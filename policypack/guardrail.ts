@@ -115,6 +115,8 @@ function protectsRoles(statement: Statement): boolean {
   });
 }
 
+const list = (values: readonly string[] | undefined): readonly string[] => values ?? [];
+
 function uniquePatterns(exemptions: readonly Exemption[]): string[] {
   return Array.from(new Set(exemptions.map((e) => e.pattern)));
 }
@@ -157,7 +159,8 @@ export const scpExemptionsProtected: StackValidationPolicy = {
       for (const action of missing) {
         for (const s of denies(denyStatements, action, pattern) as ScpStatement[]) candidates.add(s);
       }
-      for (const s of Array.from(candidates)) {
+      // Denies aimed at these roles (not Resource "*" ones such as the RunAs tag Deny) that do not count, and why.
+      for (const s of Array.from(candidates).filter((c) => !list(c.resources).includes("*"))) {
         const why = whyNotGuarding(s);
         if (why) reasons.push(`${s.where} ${why}`);
         const doors = newDoors(s);

@@ -112,7 +112,8 @@ export const scpExceptionPrincipals: ResourceValidationPolicy = {
   name: "ssm-runas-scp-exception-principals",
   description:
     "Every Deny of the RunShell document's writes exempts the writer role, the StackSet execution role " +
-    "(stackSetExecutionRoleArnPattern) and each requiredExceptionPrincipals pattern (default: the LZA roles), " +
+    "(stackSetExecutionRoleArnPattern) and each requiredExceptionPrincipals pattern (default: LZA's Session Manager " +
+    "settings role), " +
     "and no pattern that exempts everyone.",
   enforcementLevel: "mandatory",
   configSchema: {
@@ -131,7 +132,8 @@ export const scpExceptionPrincipals: ResourceValidationPolicy = {
         default: LZA_EXCEPTION_PRINCIPALS.slice(),
         description:
           "aws:PrincipalArn patterns, besides the writer and StackSet execution roles, that must stay able to " +
-          "write the document (e.g. Landing Zone Accelerator's roles). Set [] for an organisation without LZA.",
+          "write the document (default: the role Landing Zone Accelerator writes it with). Set [] for an " +
+          "organisation without LZA.",
       },
     },
   },

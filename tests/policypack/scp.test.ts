@@ -246,6 +246,23 @@ describe("policy ssm-runas-scp-exception-principals", () => {
     expect(byDefault.violations[0].message).to.include(`without exempting ${STACKSET_ROLE}`);
   });
 
+  it("checks only the RunShell guardrail's document Deny, not the session guardrail's Session-type Deny", async () => {
+    const session = only(
+      await exampleResources("dev"),
+      POLICY,
+      (r) => r.inputs.name === "ssm-runas-sync-session-guardrail",
+    );
+    const unexempted = withScpStatements(session, (statements) => {
+      for (const s of statements) delete s.Condition?.ArnNotLike;
+    });
+    expect(await validateResource(scpExceptionPrincipals, unexempted)).to.deep.equal({ messages: [] });
+    // The same edit on the RunShell guardrail is refused.
+    const runShell = withScpStatements(await programScp(), (statements) => {
+      delete statementFor(statements, DOCUMENT).Condition;
+    });
+    expect((await validateResource(scpExceptionPrincipals, runShell)).messages).to.have.length(1);
+  });
+
   it("requires every pattern the pack's config lists", async () => {
     const config = {
       "ssm-runas-scp-exception-principals": {
@@ -464,6 +481,31 @@ describe("policy ssm-runas-scp-exception-patterns-narrow (advisory)", () => {
       );
     });
   }
+
+  it("checks the session guardrail too, but not Identity Center's reserved-path roles (RunAsTagged)", async () => {
+    const session = only(
+      await exampleResources("prod"),
+      POLICY,
+      (r) => r.inputs.name === "ssm-runas-sync-session-guardrail",
+    );
+    const tagged = (s: ScpStatement[]) => s.find((x) => x.Sid === "RunAsTagged") as ScpStatement;
+    expect(exemptions(tagged(JSON.parse(String(session.inputs.content)).Statement))).to.deep.equal([
+      "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*",
+    ]);
+    expect(await validateResource(scpExceptionPatternsNarrow, session)).to.deep.equal({ messages: [] });
+    const broad = withScpStatements(session, (statements) => {
+      const s = tagged(statements);
+      s.Condition = {
+        ...s.Condition,
+        ArnNotLike: { "aws:PrincipalArn": [...exemptions(s), "arn:aws:iam::*:role/*ops*"] },
+      };
+    });
+    const { messages } = await validateResource(scpExceptionPatternsNarrow, broad);
+    expect(messages).to.have.length(1);
+    expect(messages[0]).to.match(
+      /^Exemption arn:aws:iam::\*:role\/\*ops\* is broader than a role-name prefix/,
+    );
+  });
 
   it("warns about (and the mandatory policy refuses) account and name wildcards together", async () => {
     const scp = withScpStatements(await programScp(), (statements) => {

@@ -189,3 +189,70 @@ const ROLE_PREFIX_PATTERN = /^arn:aws(-[a-z]+)*:iam::(\d{12}|\*):role\/([\w+=,.@
 export function isRoleNamePrefix(pattern: string): boolean {
   return ROLE_PREFIX_PATTERN.test(pattern);
 }
+
+/** One condition of a statement: `ForAnyValue:StringEqualsIgnoreCase` → set `foranyvalue`, base `stringequalsignorecase`. */
+export interface ConditionEntry {
+  /** The operator as written. */
+  operator: string;
+  /** `foranyvalue`, `forallvalues` or undefined. */
+  set?: string;
+  /** The operator lower-cased, without its set qualifier and `IfExists`. */
+  base: string;
+  key: string;
+  values: string[];
+}
+
+export function conditionEntries(statement: Statement): ConditionEntry[] {
+  const entries: ConditionEntry[] = [];
+  for (const [operator, keys] of Object.entries(statement.conditions)) {
+    const [qualifier, name] = operator.includes(":") ? operator.split(":", 2) : [undefined, operator];
+    for (const [key, values] of Object.entries(keys)) {
+      entries.push({
+        operator,
+        set: qualifier?.toLowerCase(),
+        base: baseOperator(name),
+        key,
+        values,
+      });
+    }
+  }
+  return entries;
+}
+
+/** True when the condition is one of the statement's aws:PrincipalArn exemptions. */
+export function isExemptionCondition(entry: ConditionEntry): boolean {
+  return (
+    entry.set === undefined &&
+    EXEMPTING_OPERATORS[entry.base] !== undefined &&
+    entry.key.toLowerCase() === PRINCIPAL_ARN_KEY
+  );
+}
+
+/** True when every principal `pattern` describes matches the ArnLike `within` (e.g. a pattern under a path). */
+export function patternWithin(pattern: string, within: string): boolean {
+  return coversPattern((arn) => arnMatches(within, arn), pattern);
+}
+
+/** Deny statements that cover `action` on every ARN `arnPattern` describes. */
+export function denies(statements: readonly Statement[], action: string, arnPattern: string): Statement[] {
+  return statements.filter(
+    (s) =>
+      s.effect === "Deny" &&
+      statementCoversAction(s, action) &&
+      coversPattern((arn) => statementCoversArn(s, arn), arnPattern),
+  );
+}
+
+/** A Deny that holds: no condition but aws:PrincipalArn exemptions, and no exemption that matches everyone. */
+export function guards(statement: Statement): boolean {
+  return otherConditions(statement).length === 0 && !exemptionsOf(statement).some((e) => exemptsEveryone(e));
+}
+
+/** Why a Deny does not hold (see guards), or undefined when it does. */
+export function whyNotGuarding(statement: Statement): string | undefined {
+  const other = otherConditions(statement);
+  if (other.length > 0) return `applies only under ${other.join(" and ")}`;
+  const everyone = exemptionsOf(statement).filter((e) => exemptsEveryone(e));
+  if (everyone.length > 0) return `exempts everyone (${everyone.map((e) => e.pattern).join(", ")})`;
+  return undefined;
+}

@@ -2,6 +2,14 @@
 // awsguard). Everything they need is in this folder: the pack publishes on its own with `pulumi policy publish`.
 import type { Policies } from "@pulumi/policy";
 import { abacRunAsAttribute } from "./abac";
+import {
+  scpDelegatedAdmin,
+  scpExemptionsProtected,
+  scpRunAsTag,
+  scpSessionDocuments,
+  scpSessionRegions,
+  scpStackSetRoleExemptions,
+} from "./guardrail";
 import { lambdaRuntimeSupported } from "./runtime";
 import {
   scpDeniesDocumentWrites,
@@ -18,9 +26,15 @@ export const policies: Policies = [
   scpDeniesDocumentWrites,
   scpExceptionPrincipals,
   scpProtectsWriter,
+  scpExemptionsProtected,
+  scpSessionDocuments,
+  scpRunAsTag,
+  scpStackSetRoleExemptions,
+  scpDelegatedAdmin,
   stackSetWriter,
   stackComplete,
   lambdaRuntimeSupported,
   scpSize,
   scpExceptionPatternsNarrow,
+  scpSessionRegions,
 ];

@@ -2,19 +2,20 @@
 // principals that must write, and fits Organizations' size limit.
 import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import {
-  coversPattern,
+  denies,
   exemptionsOf,
   exemptsEveryone,
   exemptsPattern,
   isRoleNamePrefix,
+  guards,
   otherConditions,
   parsePolicyDocument,
-  statementCoversAction,
-  statementCoversArn,
+  patternWithin,
   type Statement,
 } from "./iam";
-import { contentText, isRunShellScp, isScp } from "./resources";
+import { contentText, isRunShellScp, isScp, isSessionScp } from "./resources";
 import {
+  IDENTITY_CENTER_ROLE_ARN_PATTERN,
   LZA_EXCEPTION_PRINCIPALS,
   RECONCILE_RULE_ARN_PATTERNS,
   RUN_SHELL_DOCUMENT_ARN_PATTERN,
@@ -30,21 +31,6 @@ import {
   RULE_WRITE_ACTIONS,
 } from "./rules/scpActions";
 import { DEFAULT_MAX_SCP_CHARACTERS, SCP_MAX_CHARACTERS } from "./rules/values";
-
-/** Deny statements that cover `action` on every ARN `arnPattern` describes. */
-function denies(statements: readonly Statement[], action: string, arnPattern: string): Statement[] {
-  return statements.filter(
-    (s) =>
-      s.effect === "Deny" &&
-      statementCoversAction(s, action) &&
-      coversPattern((arn) => statementCoversArn(s, arn), arnPattern),
-  );
-}
-
-/** A Deny that holds: no condition but aws:PrincipalArn exemptions, and no exemption that matches everyone. */
-function guards(statement: Statement): boolean {
-  return otherConditions(statement).length === 0 && !exemptionsOf(statement).some((e) => exemptsEveryone(e));
-}
 
 /** The actions of `actions` no guarding Deny covers on `arnPattern`. */
 function unguarded(
@@ -126,7 +112,8 @@ export const scpExceptionPrincipals: ResourceValidationPolicy = {
   name: "ssm-runas-scp-exception-principals",
   description:
     "Every Deny of the RunShell document's writes exempts the writer role, the StackSet execution role " +
-    "(stackSetExecutionRoleArnPattern) and each requiredExceptionPrincipals pattern (default: the LZA roles), " +
+    "(stackSetExecutionRoleArnPattern) and each requiredExceptionPrincipals pattern (default: LZA's Session Manager " +
+    "settings role), " +
     "and no pattern that exempts everyone.",
   enforcementLevel: "mandatory",
   configSchema: {
@@ -145,7 +132,8 @@ export const scpExceptionPrincipals: ResourceValidationPolicy = {
         default: LZA_EXCEPTION_PRINCIPALS.slice(),
         description:
           "aws:PrincipalArn patterns, besides the writer and StackSet execution roles, that must stay able to " +
-          "write the document (e.g. Landing Zone Accelerator's roles). Set [] for an organisation without LZA.",
+          "write the document (default: the role Landing Zone Accelerator writes it with). Set [] for an " +
+          "organisation without LZA.",
       },
     },
   },
@@ -242,22 +230,39 @@ export const scpSize: ResourceValidationPolicy = {
 export const scpExceptionPatternsNarrow: ResourceValidationPolicy = {
   name: "ssm-runas-scp-exception-patterns-narrow",
   description:
-    "Each aws:PrincipalArn exemption of the RunShell SCP is a role-name prefix (arn:aws:iam::<account or *>:role/" +
-    "<path/>Name*): a wildcard before or inside the name, or in the path, exempts roles an account admin can " +
-    "create. Protecting the configured roles themselves is the job of the organisation's own guardrails.",
+    "Each aws:PrincipalArn exemption of the ssm-runas SCPs (both guardrails) is a role-name prefix " +
+    "(arn:aws:iam::<account or *>:role/<path/>Name*): a wildcard before or inside the name, or in the path, " +
+    "exempts roles an account admin can create. Identity Center's roles (aws-reserved/sso.amazonaws.com/*) are " +
+    "left out: only Identity Center creates or changes them.",
   enforcementLevel: "advisory",
-  validateResource: onRunShellScp((statements, _args, reportViolation) => {
-    const broad = new Set<string>();
-    for (const statement of statements) {
-      for (const { pattern } of exemptionsOf(statement)) {
-        if (!isRoleNamePrefix(pattern)) broad.add(pattern);
+  validateResource: (args, reportViolation) => {
+    if (!isSessionScp(args.type, args.props)) {
+      onRunShellScp((statements) => narrowCheck(statements, reportViolation))(args, reportViolation);
+      return;
+    }
+    let statements: Statement[];
+    try {
+      statements = parsePolicyDocument(args.props.content);
+    } catch {
+      return; // ssm-runas-scp-exemptions-protected reports it
+    }
+    narrowCheck(statements, reportViolation);
+  },
+};
+
+function narrowCheck(statements: readonly Statement[], reportViolation: ReportViolation): void {
+  const broad = new Set<string>();
+  for (const statement of statements) {
+    for (const { pattern } of exemptionsOf(statement)) {
+      if (!isRoleNamePrefix(pattern) && !patternWithin(pattern, IDENTITY_CENTER_ROLE_ARN_PATTERN)) {
+        broad.add(pattern);
       }
     }
-    for (const pattern of Array.from(broad)) {
-      reportViolation(
-        `Exemption ${pattern} is broader than a role-name prefix: an account admin may be able to create a ` +
-          "role it matches. Narrow it, and make sure your own SCPs protect the roles it names.",
-      );
-    }
-  }),
-};
+  }
+  for (const pattern of Array.from(broad)) {
+    reportViolation(
+      `Exemption ${pattern} is broader than a role-name prefix: an account admin may be able to create a ` +
+        "role it matches. Narrow it, and make sure your own SCPs protect the roles it names.",
+    );
+  }
+}

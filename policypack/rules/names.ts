@@ -79,3 +79,15 @@ export const RECONCILE_RULE_ARN_PATTERNS: readonly string[] = [
 export const LZA_EXCEPTION_PRINCIPALS: readonly string[] = [
   "arn:aws:iam::*:role/AWSAccelerator-SecurityRe-CustomSessionManagerLogg-*",
 ];
+
+/**
+ * Landing Zone Accelerator's pipeline roles, as the example stacks list them in `deployPrincipalArns`: they
+ * create and update LZA's roles and deploy from the delegated administrator.
+ */
+export const LZA_DEPLOY_PRINCIPALS: readonly string[] = [
+  "arn:aws:iam::*:role/AWSAccelerator-Deployment-Role",
+  "arn:aws:iam::*:role/cdk-accel-*",
+];
+
+/** An IAM Identity Center instance: the resource of the ABAC configuration's writes. */
+export const IDENTITY_CENTER_INSTANCE_ARN_PATTERN = "arn:aws:sso:::instance/*";

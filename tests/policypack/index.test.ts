@@ -15,6 +15,9 @@ import { REPO_ROOT } from "../support/cli";
 import { exampleRawConfig } from "../support/exampleStacks";
 import { exampleResources, programResourcesFor } from "../support/policyHarness";
 
+const LZA_SETTINGS_ROLE = "arn:aws:iam::*:role/AWSAccelerator-SecurityRe-CustomSessionManagerLogg-*";
+const LZA_DEPLOY = ["arn:aws:iam::*:role/AWSAccelerator-Deployment-Role", "arn:aws:iam::*:role/cdk-accel-*"];
+
 const PACK_DIR = path.join(REPO_ROOT, "policypack");
 
 type Client = InstanceType<typeof analyzerGrpc.AnalyzerClient>;
@@ -146,32 +149,51 @@ describe("policy pack served by @pulumi/policy (the engine's view)", function ()
       "ssm-runas-scp-denies-document-writes": "MANDATORY",
       "ssm-runas-scp-exception-principals": "MANDATORY",
       "ssm-runas-scp-protects-writer": "MANDATORY",
+      "ssm-runas-scp-exemptions-protected": "MANDATORY",
+      "ssm-runas-scp-session-documents": "MANDATORY",
+      "ssm-runas-scp-run-as-tag": "MANDATORY",
+      "ssm-runas-scp-stackset-role-exemptions": "MANDATORY",
+      "ssm-runas-scp-delegated-admin": "MANDATORY",
       "ssm-runas-stackset-writer": "MANDATORY",
       "ssm-runas-stack-complete": "MANDATORY",
       "ssm-runas-lambda-runtime-supported": "ADVISORY",
       "ssm-runas-scp-size": "ADVISORY",
       "ssm-runas-scp-exception-patterns-narrow": "ADVISORY",
+      "ssm-runas-scp-session-regions": "ADVISORY",
     });
-    const exceptions = info
-      .getPoliciesList()
-      .find((p) => p.getName() === "ssm-runas-scp-exception-principals");
-    const schema = exceptions?.getConfigschema()?.getProperties()?.toJavaScript() ?? {};
-    expect(schema.requiredExceptionPrincipals).to.deep.include({
+    const schemaOf = (name: string) =>
+      info
+        .getPoliciesList()
+        .find((p) => p.getName() === name)
+        ?.getConfigschema()
+        ?.getProperties()
+        ?.toJavaScript() ?? {};
+    expect(schemaOf("ssm-runas-scp-exception-principals").requiredExceptionPrincipals).to.deep.include({
       type: "array",
       items: { type: "string" },
-      default: ["arn:aws:iam::*:role/AWSAccelerator-*", "arn:aws:iam::*:role/cdk-accel-*"],
+      default: [LZA_SETTINGS_ROLE],
+    });
+    expect(schemaOf("ssm-runas-scp-session-documents").allowedSessionDocuments).to.deep.include({
+      type: "array",
+      default: [],
+    });
+    expect(schemaOf("ssm-runas-scp-delegated-admin").deployPrincipalArns).to.deep.include({
+      type: "array",
+      default: LZA_DEPLOY,
+    });
+    expect(
+      schemaOf("ssm-runas-scp-stackset-role-exemptions").stackSetExecutionRoleArnPattern,
+    ).to.deep.include({
+      type: "string",
+      default: "arn:aws:iam::*:role/stacksets-exec-*",
     });
   });
 
   it("finds nothing wrong with the dev stack, and refuses it with the LZA patterns left out", async () => {
     // The CLI sends each policy's config with the schema defaults filled in.
     await configure(client, {
-      "ssm-runas-scp-exception-principals": {
-        requiredExceptionPrincipals: [
-          "arn:aws:iam::*:role/AWSAccelerator-*",
-          "arn:aws:iam::*:role/cdk-accel-*",
-        ],
-      },
+      "ssm-runas-scp-exception-principals": { requiredExceptionPrincipals: [LZA_SETTINGS_ROLE] },
+      "ssm-runas-scp-delegated-admin": { deployPrincipalArns: LZA_DEPLOY },
     });
     expect(await analyzeAll(client, await exampleResources("dev"))).to.deep.equal([]);
     const withoutLza = await programResourcesFor({
@@ -182,6 +204,34 @@ describe("policy pack served by @pulumi/policy (the engine's view)", function ()
     expect(found.map((d) => [d.policy, d.level])).to.deep.equal([
       ["ssm-runas-scp-exception-principals", analyzer.EnforcementLevel.MANDATORY],
     ]);
-    expect(found[0].message).to.match(/without exempting arn:aws:iam::\*:role\/AWSAccelerator-\*/);
+    expect(found[0].message).to.include(`without exempting ${LZA_SETTINGS_ROLE}`);
+  });
+
+  it("runs the guardrail stack policies over both SCPs (AnalyzeStack): a stack without regions, a foreign exemption", async () => {
+    await configure(client, {
+      "ssm-runas-scp-exception-principals": { requiredExceptionPrincipals: [LZA_SETTINGS_ROLE] },
+      "ssm-runas-scp-delegated-admin": { deployPrincipalArns: LZA_DEPLOY },
+    });
+    const noRegions = await programResourcesFor({
+      ...exampleRawConfig("dev"),
+      restrictSessionRegions: false,
+    });
+    const regions = await analyzeAll(client, noRegions);
+    expect(regions.map((d) => [d.policy, d.level])).to.deep.equal([
+      ["ssm-runas-scp-session-regions", analyzer.EnforcementLevel.ADVISORY],
+    ]);
+    // Another pipeline role exempt from the delegated-admin Denies: the pack's config does not name it.
+    const foreign = await programResourcesFor({
+      ...exampleRawConfig("dev"),
+      deployPrincipalArns: [...LZA_DEPLOY, "arn:aws:iam::*:role/team-pipeline"],
+    });
+    const found = await analyzeAll(client, foreign);
+    expect(found.map((d) => d.policy)).to.deep.equal([
+      "ssm-runas-scp-delegated-admin",
+      "ssm-runas-scp-delegated-admin",
+    ]);
+    expect(found[0].message).to.include(
+      "exempts arn:aws:iam::*:role/team-pipeline, not in deployPrincipalArns",
+    );
   });
 });

@@ -144,11 +144,17 @@ describe("policy pack is publishable on its own", () => {
       "ssm-runas-scp-denies-document-writes": "mandatory",
       "ssm-runas-scp-exception-principals": "mandatory",
       "ssm-runas-scp-protects-writer": "mandatory",
+      "ssm-runas-scp-exemptions-protected": "mandatory",
+      "ssm-runas-scp-session-documents": "mandatory",
+      "ssm-runas-scp-run-as-tag": "mandatory",
+      "ssm-runas-scp-stackset-role-exemptions": "mandatory",
+      "ssm-runas-scp-delegated-admin": "mandatory",
       "ssm-runas-stackset-writer": "mandatory",
       "ssm-runas-stack-complete": "mandatory",
       "ssm-runas-lambda-runtime-supported": "advisory",
       "ssm-runas-scp-size": "advisory",
       "ssm-runas-scp-exception-patterns-narrow": "advisory",
+      "ssm-runas-scp-session-regions": "advisory",
     });
     for (const policy of policies) {
       expect(policy.name).to.match(/^[a-z0-9-]+$/);

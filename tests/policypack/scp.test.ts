@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { LZA_EXCEPTION_PRINCIPALS, RUNSHELL_GUARDRAIL_POLICY_NAME } from "../../policypack/rules/names";
 import { DOCUMENT_WRITE_ACTIONS } from "../../policypack/rules/scpActions";
 import {
   scpDeniesDocumentWrites,
@@ -26,16 +27,25 @@ const DOCUMENT_ARN = "arn:aws:ssm:*:*:document/SSM-SessionManagerRunShell";
 const WRITER_ROLE = "arn:aws:iam::*:role/ssm-runas-sync/ssm-runas-sync-writer-*";
 const STACKSET_ROLE = "arn:aws:iam::*:role/stacksets-exec-*";
 const LZA_EXECUTION_ROLE = "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole";
-const LZA = ["arn:aws:iam::*:role/AWSAccelerator-*", "arn:aws:iam::*:role/cdk-accel-*"];
+/** LZA's Session Manager settings role: the one LZA writes the document with. */
+const LZA = LZA_EXCEPTION_PRINCIPALS.slice();
+const LZA_SETTINGS_ROLE = "arn:aws:iam::*:role/AWSAccelerator-SecurityRe-CustomSessionManagerLogg-*";
 const EVERYONE = ["*", "arn:aws:iam::*:role/*", "arn:aws:iam::*:*", "arn:aws:iam::*:role/*/*"];
 
+const isRunShellGuardrail = (r: DeclaredResource) => r.inputs.name === RUNSHELL_GUARDRAIL_POLICY_NAME;
+
+/** The RunShell guardrail SCP of an example stack (the one these resource policies check). */
 async function programScp(stack = "dev"): Promise<DeclaredResource> {
-  return only(await exampleResources(stack), POLICY);
+  return only(await exampleResources(stack), POLICY, isRunShellGuardrail);
 }
 
 /** The program's SCP with a stack config changed, as the real program renders it. */
 async function programScpWith(change: Record<string, unknown>): Promise<DeclaredResource> {
-  return only(await programResourcesFor({ ...exampleRawConfig("dev"), ...change }), POLICY);
+  return only(
+    await programResourcesFor({ ...exampleRawConfig("dev"), ...change }),
+    POLICY,
+    isRunShellGuardrail,
+  );
 }
 
 /** The statement of the program's SCP that covers `resource` (by its first Resource entry's shape). */
@@ -186,14 +196,14 @@ describe("policy ssm-runas-scp-exception-principals", () => {
     });
   }
 
-  it("refuses the program's SCP for a valid config that leaves the LZA patterns out, naming both", async () => {
+  it("refuses the program's SCP for a valid config that leaves LZA's settings role out, naming it", async () => {
     const scp = await programScpWith({ scpExceptionPrincipalArns: [] });
     const { messages } = await validateResource(scpExceptionPrincipals, scp);
     expect(messages).to.have.length(1);
     expect(messages[0]).to.match(
       /statement RunShellDocument denies writes to SSM-SessionManagerRunShell without exempting/,
     );
-    expect(messages[0]).to.include(`${LZA[0]}, ${LZA[1]}`);
+    expect(messages[0]).to.include(`without exempting ${LZA_SETTINGS_ROLE} (aws:PrincipalArn)`);
     expect(messages[0]).not.to.include(WRITER_ROLE);
   });
 
@@ -224,13 +234,33 @@ describe("policy ssm-runas-scp-exception-principals", () => {
       runPolicyPack(resources, { project: "ssm-runas-sync", stack: "dev", config });
     const configured = await run({
       "ssm-runas-scp-exception-principals": { stackSetExecutionRoleArnPattern: LZA_EXECUTION_ROLE },
+      "ssm-runas-scp-stackset-role-exemptions": { stackSetExecutionRoleArnPattern: LZA_EXECUTION_ROLE },
     });
     expect(configured.violations).to.deep.equal([]);
     const byDefault = await run();
     expect(byDefault.violations.map((v) => [v.policy, v.enforcementLevel])).to.deep.equal([
       ["ssm-runas-scp-exception-principals", "mandatory"],
+      // The pack's default role, stacksets-exec-*, is protected by nothing in that SCP.
+      ["ssm-runas-scp-stackset-role-exemptions", "mandatory"],
     ]);
     expect(byDefault.violations[0].message).to.include(`without exempting ${STACKSET_ROLE}`);
+  });
+
+  it("checks only the RunShell guardrail's document Deny, not the session guardrail's Session-type Deny", async () => {
+    const session = only(
+      await exampleResources("dev"),
+      POLICY,
+      (r) => r.inputs.name === "ssm-runas-sync-session-guardrail",
+    );
+    const unexempted = withScpStatements(session, (statements) => {
+      for (const s of statements) delete s.Condition?.ArnNotLike;
+    });
+    expect(await validateResource(scpExceptionPrincipals, unexempted)).to.deep.equal({ messages: [] });
+    // The same edit on the RunShell guardrail is refused.
+    const runShell = withScpStatements(await programScp(), (statements) => {
+      delete statementFor(statements, DOCUMENT).Condition;
+    });
+    expect((await validateResource(scpExceptionPrincipals, runShell)).messages).to.have.length(1);
   });
 
   it("requires every pattern the pack's config lists", async () => {
@@ -262,10 +292,10 @@ describe("policy ssm-runas-scp-exception-principals", () => {
     });
   }
 
-  it("counts a broader prefix as exempting a required pattern (AWSAccelerator* covers AWSAccelerator-*)", async () => {
+  it("counts a broader prefix as exempting a required pattern (AWSAccelerator-SecurityRe-* covers the settings role)", async () => {
     const scp = withScpStatements(await programScp(), (statements) => {
       const s = statementFor(statements, DOCUMENT);
-      setExemptions(s, [WRITER_ROLE, STACKSET_ROLE, "arn:aws:iam::*:role/AWSAccelerator*", LZA[1]]);
+      setExemptions(s, [WRITER_ROLE, STACKSET_ROLE, "arn:aws:iam::*:role/AWSAccelerator-SecurityRe-*"]);
     });
     expect(await validateResource(scpExceptionPrincipals, scp)).to.deep.equal({ messages: [] });
   });
@@ -278,7 +308,7 @@ describe("policy ssm-runas-scp-exception-principals", () => {
     const { messages } = await validateResource(scpExceptionPrincipals, scp);
     expect(messages).to.have.length(1);
     expect(messages[0]).to.include(
-      `without exempting ${WRITER_ROLE}, ${STACKSET_ROLE}, ${LZA[0]}, ${LZA[1]}`,
+      `without exempting ${WRITER_ROLE}, ${STACKSET_ROLE}, ${LZA_SETTINGS_ROLE} (aws:PrincipalArn)`,
     );
   });
 
@@ -320,8 +350,10 @@ describe("policy ssm-runas-scp-protects-writer", () => {
   for (const action of ["iam:PassRole", "iam:UpdateAssumeRolePolicy", "iam:CreateRole"]) {
     it(`refuses an SCP that stops denying ${action} on the writer role`, async () => {
       const scp = withScpStatements(await programScp(), (statements) => {
+        // The program denies all but reads (NotAction): listing the action there stops denying it.
         const s = statementFor(statements, ROLE);
-        s.Action = asList(s.Action).filter((a) => a !== action);
+        expect(s.Action).to.equal(undefined);
+        s.NotAction = [...asList(s.NotAction), action];
       });
       const { messages } = await validateResource(scpProtectsWriter, scp);
       expect(messages).to.deep.equal([
@@ -383,16 +415,24 @@ describe("policy ssm-runas-scp-size (advisory)", () => {
   });
 
   for (const stack of EXAMPLE_STACKS) {
-    it(`passes the ${stack} stack's SCP (under 4,500 characters)`, async () => {
-      const scp = await programScp(stack);
-      expect(String(scp.inputs.content).length).to.be.at.most(4500);
-      expect(await validateResource(scpSize, scp)).to.deep.equal({ messages: [] });
+    it(`passes both of the ${stack} stack's SCPs (under 4,500 characters)`, async () => {
+      const scps = (await exampleResources(stack)).filter((r) => r.type === POLICY);
+      expect(scps).to.have.length(2);
+      for (const scp of scps) {
+        expect(String(scp.inputs.content).length).to.be.at.most(4500);
+        expect(await validateResource(scpSize, scp)).to.deep.equal({ messages: [] });
+      }
     });
   }
 
-  it("warns about the program's SCP once the exception list pushes it above 4,500 characters", async () => {
-    const many = Array.from({ length: 12 }, (_, i) => `arn:aws:iam::*:role/team-${i}-deployment-pipeline-*`);
-    const scp = await programScpWith({ scpExceptionPrincipalArns: [...LZA, ...many] });
+  // The renderer refuses an SCP above the budget itself (tests/components/guardrail), so only an edited
+  // program emits one: exemptions added by hand to the document Deny.
+  it("warns about an SCP that an edited program pushes above 4,500 characters", async () => {
+    const many = Array.from({ length: 28 }, (_, i) => `arn:aws:iam::*:role/team-${i}-deployment-pipeline-*`);
+    const scp = withScpStatements(await programScp("prod"), (statements) => {
+      const s = statementFor(statements, DOCUMENT);
+      setExemptions(s, [...exemptions(s), ...many]);
+    });
     const length = String(scp.inputs.content).length;
     expect(length).to.be.within(4501, 5120);
     const { messages } = await validateResource(scpSize, scp);
@@ -441,6 +481,31 @@ describe("policy ssm-runas-scp-exception-patterns-narrow (advisory)", () => {
       );
     });
   }
+
+  it("checks the session guardrail too, but not Identity Center's reserved-path roles (RunAsTagged)", async () => {
+    const session = only(
+      await exampleResources("prod"),
+      POLICY,
+      (r) => r.inputs.name === "ssm-runas-sync-session-guardrail",
+    );
+    const tagged = (s: ScpStatement[]) => s.find((x) => x.Sid === "RunAsTagged") as ScpStatement;
+    expect(exemptions(tagged(JSON.parse(String(session.inputs.content)).Statement))).to.deep.equal([
+      "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*",
+    ]);
+    expect(await validateResource(scpExceptionPatternsNarrow, session)).to.deep.equal({ messages: [] });
+    const broad = withScpStatements(session, (statements) => {
+      const s = tagged(statements);
+      s.Condition = {
+        ...s.Condition,
+        ArnNotLike: { "aws:PrincipalArn": [...exemptions(s), "arn:aws:iam::*:role/*ops*"] },
+      };
+    });
+    const { messages } = await validateResource(scpExceptionPatternsNarrow, broad);
+    expect(messages).to.have.length(1);
+    expect(messages[0]).to.match(
+      /^Exemption arn:aws:iam::\*:role\/\*ops\* is broader than a role-name prefix/,
+    );
+  });
 
   it("warns about (and the mandatory policy refuses) account and name wildcards together", async () => {
     const scp = withScpStatements(await programScp(), (statements) => {

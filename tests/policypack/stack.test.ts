@@ -11,7 +11,15 @@ const STACK_SET = "aws:cloudformation/stackSet:StackSet";
 const SCP = "aws:organizations/policy:Policy";
 const ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment";
 
+const RUNSHELL = "ssm-runas-sync-runshell-guardrail";
+const SESSION = "ssm-runas-sync-session-guardrail";
+
 const without = (resources: DeclaredResource[], type: string) => resources.filter((r) => r.type !== type);
+
+/** An attachment the program declares for `scp`: its policyId is the policy's id on the mock runtime. */
+function linked(attachment: DeclaredResource, scp: DeclaredResource): boolean {
+  return attachment.inputs.policyId === `${scp.name}-id`;
+}
 
 describe("policy ssm-runas-stack-complete", () => {
   it("is a mandatory stack policy whose projects default to ssm-runas-sync", () => {
@@ -29,8 +37,15 @@ describe("policy ssm-runas-stack-complete", () => {
   for (const [type, missing] of [
     [ABAC, "an IAM Identity Center ABAC configuration"],
     [STACK_SET, "the RunShell StackSet (ssm-runas-sync-runshell)"],
-    [SCP, "an SCP guarding SSM-SessionManagerRunShell"],
-    [ATTACHMENT, "an attachment (organizations PolicyAttachment) of that SCP"],
+    [
+      SCP,
+      "an SCP guarding SSM-SessionManagerRunShell, the session guardrail SCP (ssm-runas-sync-session-guardrail)",
+    ],
+    [
+      ATTACHMENT,
+      "an attachment (organizations PolicyAttachment) of the RunShell guardrail SCP, " +
+        "an attachment (organizations PolicyAttachment) of the session guardrail SCP",
+    ],
   ]) {
     it(`refuses the program's stack without ${missing}`, async () => {
       const resources = without(await exampleResources("dev"), type);
@@ -40,7 +55,31 @@ describe("policy ssm-runas-stack-complete", () => {
     });
   }
 
-  it("does not count an SCP that does not name the RunShell document or writer", async () => {
+  for (const [guardrail, name] of [
+    ["RunShell", RUNSHELL],
+    ["session", SESSION],
+  ] as const) {
+    it(`refuses the program's stack without the ${guardrail} guardrail, or without its attachment`, async () => {
+      const resources = await exampleResources("prod");
+      const scp = resources.find((r) => r.type === SCP && r.inputs.name === name);
+      if (!scp) throw new Error(`the program declares ${name}`);
+      const withoutScp = resources.filter((r) => r !== scp);
+      const missingScp =
+        guardrail === "RunShell"
+          ? "an SCP guarding SSM-SessionManagerRunShell"
+          : "the session guardrail SCP (ssm-runas-sync-session-guardrail)";
+      expect((await validateStack(stackComplete, withoutScp)).messages).to.deep.equal([
+        `The stack is missing ${missingScp}.`,
+      ]);
+      const unattached = resources.filter((r) => !(r.type === ATTACHMENT && linked(r, scp)));
+      expect(unattached.length).to.be.lessThan(resources.length);
+      expect((await validateStack(stackComplete, unattached)).messages).to.deep.equal([
+        `The stack is missing an attachment (organizations PolicyAttachment) of the ${guardrail} guardrail SCP.`,
+      ]);
+    });
+  }
+
+  it("does not count an SCP that neither has the guardrail's name nor names the RunShell document or writer", async () => {
     const regionsOnly = JSON.stringify({
       Version: "2012-10-17",
       Statement: [
@@ -53,7 +92,12 @@ describe("policy ssm-runas-stack-complete", () => {
       ],
     });
     const resources = (await exampleResources("dev")).map((r) =>
-      r.type === SCP ? withInputs(r, (inputs) => (inputs.content = regionsOnly)) : r,
+      r.type === SCP && r.inputs.name === RUNSHELL
+        ? withInputs(r, (inputs) => {
+            inputs.name = "regions";
+            inputs.content = regionsOnly;
+          })
+        : r,
     );
     expect((await validateStack(stackComplete, resources)).messages).to.deep.equal([
       "The stack is missing an SCP guarding SSM-SessionManagerRunShell.",
@@ -65,7 +109,8 @@ describe("policy ssm-runas-stack-complete", () => {
       r.type === ATTACHMENT ? withInputs(r, (inputs) => (inputs.policyId = "p-other")) : r,
     );
     expect((await validateStack(stackComplete, resources)).messages).to.deep.equal([
-      "The stack is missing an attachment (organizations PolicyAttachment) of that SCP.",
+      "The stack is missing an attachment (organizations PolicyAttachment) of the RunShell guardrail SCP, " +
+        "an attachment (organizations PolicyAttachment) of the session guardrail SCP.",
     ]);
   });
 
@@ -90,7 +135,8 @@ describe("policy ssm-runas-stack-complete", () => {
     expect(await validateStack(stackComplete, [])).to.deep.equal({
       messages: [
         "The stack is missing an IAM Identity Center ABAC configuration, the RunShell StackSet " +
-          "(ssm-runas-sync-runshell), an SCP guarding SSM-SessionManagerRunShell.",
+          "(ssm-runas-sync-runshell), an SCP guarding SSM-SessionManagerRunShell, the session guardrail SCP " +
+          "(ssm-runas-sync-session-guardrail).",
       ],
     });
   });

@@ -173,3 +173,28 @@ export function withTemplate(
     inputs.templateBody = JSON.stringify(template);
   });
 }
+
+const SCP_TYPE = "aws:organizations/policy:Policy";
+
+/** The SCP named `name` (AWS Organizations' policy name) among `resources`. */
+export function scpNamed(resources: readonly DeclaredResource[], name: string): DeclaredResource {
+  return only(resources, SCP_TYPE, (r) => r.inputs.name === name);
+}
+
+/** `resources` with the SCP named `name` rewritten by `change` (see withScpStatements). */
+export function withGuardrailStatements(
+  resources: readonly DeclaredResource[],
+  name: string,
+  change: (statements: ScpStatement[]) => ScpStatement[] | void,
+): DeclaredResource[] {
+  const scp = scpNamed(resources, name);
+  const changed = withScpStatements(scp, change);
+  return resources.map((r) => (r === scp ? changed : r));
+}
+
+/** The statement with Sid `sid`; fails loudly when there is none. */
+export function statementWithSid(statements: ScpStatement[], sid: string): ScpStatement {
+  const found = statements.find((s) => s.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid}`);
+  return found;
+}

@@ -11,9 +11,12 @@ import { runPolicyPack, type PolicyReport } from "../../synth/policyHost";
 import { synth } from "../../synth/synth";
 import { REPO_ROOT, runCli, stackTraceLines } from "../support/cli";
 import { EXAMPLE_STACKS } from "../support/exampleStacks";
-import { exampleResources, only, withScpStatements } from "../support/policyHarness";
+import { exampleResources, scpNamed, withScpStatements } from "../support/policyHarness";
 
-const LZA = ["arn:aws:iam::*:role/AWSAccelerator-*", "arn:aws:iam::*:role/cdk-accel-*"];
+/** LZA's Session Manager settings role, the pack's default requiredExceptionPrincipals. */
+const LZA = ["arn:aws:iam::*:role/AWSAccelerator-SecurityRe-CustomSessionManagerLogg-*"];
+/** LZA's pipeline roles, the example stacks' deployPrincipalArns and the pack's default. */
+const DEPLOY = ["arn:aws:iam::*:role/AWSAccelerator-Deployment-Role", "arn:aws:iam::*:role/cdk-accel-*"];
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-policy-"));
@@ -101,7 +104,7 @@ describe("policy pack config, as --policy-pack-config takes it", () => {
 describe("runPolicyPack (the in-process runner synth uses)", () => {
   it("reports a resource violation with the policy, its level, the message and the resource's URN", async () => {
     const resources = await exampleResources("dev");
-    const scp = only(resources, "aws:organizations/policy:Policy");
+    const scp = scpNamed(resources, "ssm-runas-sync-runshell-guardrail");
     const broken = withScpStatements(scp, (statements) =>
       statements.filter((s) => s.Sid !== "RunShellDocument"),
     );
@@ -157,14 +160,14 @@ describe("synth runs the policy pack", () => {
     });
   }
 
-  it("fails a valid config that leaves the LZA exception patterns out, naming the policy (synth())", async () => {
+  it("fails a valid config that leaves LZA's settings role out, naming the policy (synth())", async () => {
     const projectDir = projectWith("nolza", { scpExceptionPrincipalArns: undefined });
     const out = path.join(projectDir, "out");
     const result = await synth({ stack: "nolza", projectDir, out });
     expect(result.ok).to.equal(false);
     expect(result.errors).to.have.length(1);
     expect(result.errors[0]).to.match(
-      /^policy ssm-runas-scp-exception-principals \[mandatory\]: statement RunShellDocument denies writes to SSM-SessionManagerRunShell without exempting arn:aws:iam::\*:role\/AWSAccelerator-\*, arn:aws:iam::\*:role\/cdk-accel-\*/,
+      /^policy ssm-runas-scp-exception-principals \[mandatory\]: statement RunShellDocument denies writes to SSM-SessionManagerRunShell without exempting arn:aws:iam::\*:role\/AWSAccelerator-SecurityRe-CustomSessionManagerLogg-\* \(aws:PrincipalArn\)/,
     );
     // The report is written all the same: it is what the reviewer reads.
     const report = readReport(out);
@@ -235,11 +238,97 @@ describe("synth runs the policy pack", () => {
     const run = await runCli(["synth", "--stack", "broad", "--project-dir", projectDir, "--out", out]);
     expect(run.code, run.stderr).to.equal(0);
     const report = readReport(out);
-    expect(report.violations.map((v) => [v.policy, v.enforcementLevel])).to.deep.equal([
-      ["ssm-runas-scp-exception-patterns-narrow", "advisory"],
+    // Once per SCP: both guardrails exempt the exception principals (the document and Session-type writes).
+    expect(
+      report.violations.map((v) => [v.policy, v.enforcementLevel, v.resource?.split("::").pop()]),
+    ).to.deep.equal([
+      ["ssm-runas-scp-exception-patterns-narrow", "advisory", "runshell-guardrail"],
+      ["ssm-runas-scp-exception-patterns-narrow", "advisory", "runshell-guardrail-sessions"],
     ]);
     expect(run.stderr).to.contain(
       `warning: policy ssm-runas-scp-exception-patterns-narrow (advisory): Exemption ${broad}`,
     );
+  });
+});
+
+describe("synth runs the guardrail stack policies (real CLI)", () => {
+  it("warns, exit 0, about a stack that turns the session-regions statement off", async () => {
+    const projectDir = projectWith("noregions", { restrictSessionRegions: false });
+    const out = tempDir();
+    const run = await runCli(["synth", "--stack", "noregions", "--project-dir", projectDir, "--out", out]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(readReport(out).violations).to.deep.equal([
+      {
+        policy: "ssm-runas-scp-session-regions",
+        enforcementLevel: "advisory",
+        message:
+          "No Deny of ssm:StartSession outside the stack's regions (StringNotEquals aws:RequestedRegion): in a " +
+          "region without the RunShell document, sessions run as ssm-user. Set restrictSessionRegions: true, or " +
+          "make sure another SCP restricts regions.",
+        resource: null,
+      },
+    ]);
+    expect(run.stderr).to.contain(
+      "warning: policy ssm-runas-scp-session-regions (advisory): No Deny of ssm:StartSession",
+    );
+  });
+
+  it("exits 1 for a stack that opens the session documents (AWS-StartSSHSession) the pack's config does not allow", async () => {
+    const projectDir = projectWith("ssh", { allowedSessionDocuments: ["AWS-StartSSHSession"] });
+    const out = tempDir();
+    const run = await runCli(["synth", "--stack", "ssh", "--project-dir", projectDir, "--out", out]);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.match(
+      /^policy ssm-runas-scp-session-documents \[mandatory\]: No Deny of ssm:StartSession refuses every document but SSM-SessionManagerRunShell /m,
+    );
+    expect(stackTraceLines(run.stderr)).to.deep.equal([]);
+    expect(readReport(out).violations.map((v) => v.policy)).to.deep.equal([
+      "ssm-runas-scp-session-documents",
+    ]);
+    // The same stack passes once the pack's config allows the document too.
+    const config = path.join(projectDir, "policy-config.json");
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        "ssm-runas-scp-session-documents": { allowedSessionDocuments: ["AWS-StartSSHSession"] },
+      }),
+    );
+    const allowed = await runCli([
+      "synth",
+      "--stack",
+      "ssh",
+      "--project-dir",
+      projectDir,
+      "--out",
+      tempDir(),
+      "--policy-pack-config",
+      config,
+    ]);
+    expect(allowed.code, allowed.stderr).to.equal(0);
+  });
+
+  it("exits 1 for a stack that exempts a deploy role the pack's config does not name (delegated admin)", async () => {
+    const pipeline = "arn:aws:iam::*:role/team-pipeline";
+    const projectDir = projectWith("pipeline", {
+      deployPrincipalArns: [...DEPLOY, pipeline],
+    });
+    const run = await runCli([
+      "synth",
+      "--stack",
+      "pipeline",
+      "--project-dir",
+      projectDir,
+      "--out",
+      tempDir(),
+    ]);
+    expect(run.code).to.equal(1);
+    const lines = run.stderr.split("\n").filter((line) => line.startsWith("policy "));
+    expect(lines).to.have.length(2);
+    for (const line of lines) {
+      expect(line).to.match(
+        /^policy ssm-runas-scp-delegated-admin \[mandatory\]: No Deny exempting nothing but deployPrincipalArns covers /,
+      );
+      expect(line).to.include(`exempts ${pipeline}, not in deployPrincipalArns`);
+    }
   });
 });

@@ -49,6 +49,7 @@ const BAD_VALUES: Record<string, unknown> = {
   scpTargets: ["ou-x7k2"],
   scpExceptionPrincipalArns: ["*"],
   deployPrincipalArns: ["arn:aws:iam::*:role/*"],
+  exceptionStackArnPatterns: ["arn:aws:cloudformation:*:*:stack/*"],
   allowedSessionDocuments: ["SSM-SessionManagerRunShell"],
   restrictSessionRegions: "no",
   stackSetExecutionRoleArnPattern: "arn:aws:iam::*:role/*",

@@ -195,7 +195,9 @@ describe("RunShell template", () => {
         detail: {
           eventSource: ["ssm.amazonaws.com"],
           eventName: ["CreateDocument", "UpdateDocument", "DeleteDocument", "UpdateDocumentDefaultVersion"],
-          requestParameters: { name: [RUN_SHELL_DOCUMENT_NAME] },
+          requestParameters: {
+            name: [RUN_SHELL_DOCUMENT_NAME, { suffix: `:document/${RUN_SHELL_DOCUMENT_NAME}` }],
+          },
         },
       });
     });

@@ -18,19 +18,20 @@ import {
   RUN_SHELL_DOCUMENT_NAME,
   RUNSHELL_GUARDRAIL_POLICY_NAME,
   RUNSHELL_STACK_ARN_PATTERN,
-  RUNSHELL_STACKSET_ARN_PATTERN,
+  IDENTITY_CENTER_RESERVED_ROLE_ARN_PATTERN,
+  IDENTITY_CENTER_SAML_PROVIDER_ARN_PATTERN,
+  STACKSET_ARN_PATTERNS,
   SESSION_GUARDRAIL_POLICY_NAME,
   STACKSET_EXECUTION_ROLE_ARN_PATTERN,
   WRITER_FUNCTION_NAME,
   WRITER_LOG_GROUP_ARN_PATTERNS,
   WRITER_ROLE_ARN_PATTERN,
-  WRITER_ROLE_NAME_PREFIX,
   WRITER_ROLE_PATH,
 } from "../../policypack/rules/names";
 import {
   ABAC_WRITE_ACTIONS,
+  IDENTITY_CENTER_FEDERATION_ACTIONS,
   DOCUMENT_WRITE_ACTIONS,
-  LOG_GROUP_WRITE_ACTIONS,
   READ_ACTIONS,
   RUN_AS_TAGGING_ACTIONS,
   SESSION_ACTIONS,
@@ -39,14 +40,8 @@ import {
 } from "../../policypack/rules/scpActions";
 import { DEFAULT_MAX_SCP_CHARACTERS, SCP_MAX_CHARACTERS } from "../../policypack/rules/values";
 
-// The writer role's own path, whole (IAM names are case-insensitive, ARN matching is not: a look-alike under
-// the path in another casing is refused too), and its name under any other path, which would squat the name the
-// StackSet needs (role names are unique per account whatever the path).
-const WRITER_ROLE_RESOURCE_PATTERNS = [
-  `arn:aws:iam::*:role${WRITER_ROLE_PATH}*`,
-  `arn:aws:iam::*:role/${WRITER_ROLE_NAME_PREFIX}*`,
-  `arn:aws:iam::*:role/*/${WRITER_ROLE_NAME_PREFIX}*`,
-];
+// The writer role's own path, whole: its name is generated, so the path is what the SCP exempts and protects.
+const WRITER_ROLE_RESOURCE_PATTERNS = [`arn:aws:iam::*:role${WRITER_ROLE_PATH}*`];
 
 // The unqualified ARN and every version or alias of it (`function:name:qualifier`).
 const WRITER_FUNCTION_RESOURCE_PATTERNS = [
@@ -134,9 +129,9 @@ function denyAllButReads(
   );
 }
 
-/** An SSM document ARN in every region: AWS-owned documents (`AWS-…`) have no account in theirs. */
+/** An SSM document ARN in every region and account (`*` also matches the empty account of AWS-owned ones). */
 function documentArn(name: string): string {
-  return name.startsWith("AWS-") ? `arn:aws:ssm:*::document/${name}` : `arn:aws:ssm:*:*:document/${name}`;
+  return `arn:aws:ssm:*:*:document/${name}`;
 }
 
 /** The Lambda functions, and their versions and aliases, named like a role pattern without a path. */
@@ -181,13 +176,9 @@ function runShellGuardrail(options: ScpOptions): ScpDocument {
       [...WRITER_FUNCTION_RESOURCE_PATTERNS, ...RECONCILE_RULE_ARN_PATTERNS, RUNSHELL_STACK_ARN_PATTERN],
       [stackSetRole],
     ),
-    // The writer's logs: the function writes them as the writer role.
-    deny(
-      "WriterLogs",
-      LOG_GROUP_WRITE_ACTIONS,
-      WRITER_LOG_GROUP_ARN_PATTERNS,
-      unlessPrincipal([stackSetRole]),
-    ),
+    // The writer's log group: no one creates it first (the stack would fail on the taken name), deletes, rewrites
+    // or forges it; the function writes its logs as the writer role.
+    denyAllButReads("WriterLogs", WRITER_LOG_GROUP_ARN_PATTERNS, [stackSetRole, WRITER_ROLE_ARN_PATTERN]),
   ];
   // The further exempt principals are doors too: only they manage one another. So are the functions that run
   // as an exempt document writer: LZA's settings role is its custom resource's Lambda role, and CloudFormation
@@ -216,8 +207,10 @@ function runShellGuardrail(options: ScpOptions): ScpDocument {
 }
 
 function sessionGuardrail(options: ScpOptions): ScpDocument {
-  const documents = [RUN_SHELL_DOCUMENT_NAME, ...options.allowedSessionDocuments].map(documentArn);
-  const ownDocuments = documents.filter((arn) => !arn.includes("::document/"));
+  const names = [RUN_SHELL_DOCUMENT_NAME, ...options.allowedSessionDocuments];
+  const documents = names.map(documentArn);
+  // AWS-owned documents (the `AWS-` prefix is reserved) belong to no account of the organisation.
+  const ownDocuments = names.filter((name) => !name.startsWith("AWS-")).map(documentArn);
   const documentWriters = [
     WRITER_ROLE_ARN_PATTERN,
     options.stackSetExecutionRoleArnPattern,
@@ -261,10 +254,20 @@ function sessionGuardrail(options: ScpOptions): ScpDocument {
       }),
     );
   }
-  // A delegated administrator could otherwise rewrite the StackSet (its stacks run as the exempt role) or the
-  // ABAC mapping; the management account, which no SCP restricts, is not affected.
+  // Identity Center's own federation: its SAML provider and its reserved role path. Whoever could replace the
+  // provider could sign in as an Identity Center role with any SSMSessionRunAs tag. Identity Center manages both
+  // through its service-linked role, which no SCP restricts.
   statements.push(
-    denyAllButReads("StackSet", [RUNSHELL_STACKSET_ARN_PATTERN], options.deployPrincipalArns),
+    deny("IdentityCenterFederation", IDENTITY_CENTER_FEDERATION_ACTIONS, [
+      IDENTITY_CENTER_SAML_PROVIDER_ARN_PATTERN,
+      IDENTITY_CENTER_RESERVED_ROLE_ARN_PATTERN,
+    ]),
+  );
+  // A delegated administrator could otherwise rewrite the RunShell StackSet, or create any StackSet (every
+  // StackSet's stacks run as the exempt StackSet role), or the ABAC mapping; the management account, which no
+  // SCP restricts, is not affected.
+  statements.push(
+    denyAllButReads("StackSets", STACKSET_ARN_PATTERNS, options.deployPrincipalArns),
     deny("AbacConfiguration", ABAC_WRITE_ACTIONS, ["*"], unlessPrincipal(options.deployPrincipalArns)),
   );
   return {

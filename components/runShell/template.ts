@@ -15,7 +15,6 @@ import {
   RUN_SHELL_DOCUMENT_NAME,
   WRITER_FUNCTION_NAME,
   WRITER_LOG_GROUP_NAME,
-  WRITER_ROLE_NAME_PREFIX,
   WRITER_ROLE_PATH,
 } from "../../policypack/rules/names";
 import {
@@ -155,8 +154,8 @@ export function runShellTemplate({ code, runtime }: WriterCode): CloudFormationT
       WriterRole: {
         Type: "AWS::IAM::Role",
         Properties: {
-          // IAM is global and this template is deployed once per region: the region keeps the names apart.
-          RoleName: sub(`${WRITER_ROLE_NAME_PREFIX}\${AWS::Region}`),
+          // No RoleName: CloudFormation generates one per stack (so per region) under the writer's own path,
+          // which the SCP exempts and protects whole; a fixed name could be squatted to fail the stack.
           Path: WRITER_ROLE_PATH,
           Description: `Writes RunAs settings into ${RUN_SHELL_DOCUMENT_NAME} in this region`,
           AssumeRolePolicyDocument: {

@@ -13,12 +13,12 @@ export const RUN_AS_TAG_KEY = "SSMSessionRunAs";
 /** Every writer resource name starts with this. */
 export const WRITER_NAME_PREFIX = "ssm-runas-sync";
 
-/** IAM is global per account and the StackSet deploys once per region, so the role name carries the region. */
+/**
+ * The writer role lives under its own path with a name CloudFormation generates (one per stack, so per region):
+ * the SCP exempts and protects the whole path, and no one can squat a fixed name (IAM names ignore case, ARN
+ * patterns do not) to make the StackSet fail in an account or region.
+ */
 export const WRITER_ROLE_PATH = "/ssm-runas-sync/";
-export const WRITER_ROLE_NAME_PREFIX = "ssm-runas-sync-writer-";
-export function writerRoleName(region: string): string {
-  return WRITER_ROLE_NAME_PREFIX + region;
-}
 
 /** Lambda functions and EventBridge rules are regional: one fixed name each. */
 export const WRITER_FUNCTION_NAME = "ssm-runas-sync-writer";
@@ -38,6 +38,14 @@ export const SESSION_GUARDRAIL_POLICY_NAME = "ssm-runas-sync-session-guardrail";
 export const RUNSHELL_STACK_ARN_PATTERN =
   "arn:aws:cloudformation:*:*:stack/StackSet-ssm-runas-sync-runshell-*";
 export const RUNSHELL_STACKSET_ARN_PATTERN = "arn:aws:cloudformation:*:*:stackset/ssm-runas-sync-runshell:*";
+/** Every StackSet and its targets: each StackSet's stacks run as the exempt StackSet execution role. */
+export const STACKSET_ARN_PATTERNS: readonly string[] = [
+  "arn:aws:cloudformation:*:*:stackset/*",
+  "arn:aws:cloudformation:*:*:stackset-target/*",
+];
+/** Identity Center's SAML provider in each account, and the path of its permission-set roles. */
+export const IDENTITY_CENTER_SAML_PROVIDER_ARN_PATTERN = "arn:aws:iam::*:saml-provider/AWSSSO_*";
+export const IDENTITY_CENTER_RESERVED_ROLE_ARN_PATTERN = "arn:aws:iam::*:role/aws-reserved/*";
 export const WRITER_LOG_GROUP_ARN_PATTERNS: readonly string[] = [
   "arn:aws:logs:*:*:log-group:/aws/lambda/ssm-runas-sync-writer",
   "arn:aws:logs:*:*:log-group:/aws/lambda/ssm-runas-sync-writer:*",
@@ -60,7 +68,7 @@ export const RUN_AS_ENABLED_VARIABLE = "RUN_AS_ENABLED";
 export const RUN_AS_DEFAULT_USER_VARIABLE = "RUN_AS_DEFAULT_USER";
 
 /** aws:PrincipalArn pattern of the writer role (the principal that really writes the document). */
-export const WRITER_ROLE_ARN_PATTERN = "arn:aws:iam::*:role/ssm-runas-sync/ssm-runas-sync-writer-*";
+export const WRITER_ROLE_ARN_PATTERN = "arn:aws:iam::*:role/ssm-runas-sync/*";
 /** The role service-managed StackSets deploy stack instances with, in every member account. */
 export const STACKSET_EXECUTION_ROLE_ARN_PATTERN = "arn:aws:iam::*:role/stacksets-exec-*";
 

@@ -127,6 +127,8 @@ export const STACKSET_WRITE_ACTIONS: readonly string[] = [
 export const READ_ACTIONS: readonly string[] = [
   "iam:Get*",
   "iam:List*",
+  "iam:Generate*",
+  "iam:Simulate*",
   "lambda:Get*",
   "lambda:List*",
   "events:Describe*",
@@ -134,6 +136,13 @@ export const READ_ACTIONS: readonly string[] = [
   "cloudformation:Describe*",
   "cloudformation:Get*",
   "cloudformation:List*",
+  "cloudformation:Detect*",
+  "logs:Describe*",
+  "logs:Get*",
+  "logs:List*",
+  "logs:FilterLogEvents",
+  "logs:StartQuery",
+  "logs:StartLiveTail",
 ];
 
 /** What would silence or rewrite the writer's logs (it writes them itself, as the writer role). */
@@ -178,4 +187,14 @@ export const ABAC_WRITE_ACTIONS: readonly string[] = [
   "sso:CreateInstanceAccessControlAttributeConfiguration",
   "sso:UpdateInstanceAccessControlAttributeConfiguration",
   "sso:DeleteInstanceAccessControlAttributeConfiguration",
+];
+
+/** What would let someone replace Identity Center's federation into an account. */
+export const IDENTITY_CENTER_FEDERATION_ACTIONS: readonly string[] = [
+  "iam:CreateSAMLProvider",
+  "iam:UpdateSAMLProvider",
+  "iam:DeleteSAMLProvider",
+  "iam:TagSAMLProvider",
+  "iam:UntagSAMLProvider",
+  "iam:CreateRole",
 ];

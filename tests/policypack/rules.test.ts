@@ -41,7 +41,6 @@ function importersOfRules(): string[] {
 describe("policypack/rules: the one home of the shared rules", () => {
   it("spells every writer name from the prefix, and every ARN pattern from its name", () => {
     const prefix = names.WRITER_NAME_PREFIX;
-    expect(names.WRITER_ROLE_NAME_PREFIX).to.equal(`${prefix}-writer-`);
     expect(names.WRITER_FUNCTION_NAME).to.equal(`${prefix}-writer`);
     expect(names.RECONCILE_ON_CHANGE_RULE_NAME).to.equal(`${prefix}-reconcile-on-change`);
     expect(names.RECONCILE_DAILY_RULE_NAME).to.equal(`${prefix}-reconcile-daily`);
@@ -49,9 +48,7 @@ describe("policypack/rules: the one home of the shared rules", () => {
     expect(names.RUNSHELL_STACKSET_NAME).to.equal(`${prefix}-runshell`);
     expect(names.RUNSHELL_MANAGEMENT_STACK_NAME).to.equal(`${prefix}-runshell`);
     expect(names.WRITER_ROLE_PATH).to.equal(`/${prefix}/`);
-    expect(names.WRITER_ROLE_ARN_PATTERN).to.equal(
-      `arn:aws:iam::*:role${names.WRITER_ROLE_PATH}${names.WRITER_ROLE_NAME_PREFIX}*`,
-    );
+    expect(names.WRITER_ROLE_ARN_PATTERN).to.equal(`arn:aws:iam::*:role${names.WRITER_ROLE_PATH}*`);
     expect(names.RUN_SHELL_DOCUMENT_ARN_PATTERN).to.equal(
       `arn:aws:ssm:*:*:document/${names.RUN_SHELL_DOCUMENT_NAME}`,
     );

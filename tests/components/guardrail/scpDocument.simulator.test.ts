@@ -19,7 +19,6 @@ import {
   WRITER_FUNCTION_NAME,
   WRITER_LOG_GROUP_NAME,
   WRITER_ROLE_PATH,
-  writerRoleName,
 } from "../../../policypack/rules/names";
 import { DOCUMENT_WRITE_ACTIONS } from "../../../policypack/rules/scpActions";
 import { renderScp, scpPolicies, type ScpOptions } from "../../../components/guardrail/scpDocument";
@@ -47,11 +46,12 @@ type AdminLabel = keyof typeof ADMINS;
 const ADMIN_LABELS = Object.keys(ADMINS) as AdminLabel[];
 
 // The exempt principals, one instance of each pattern prod configures.
-const WRITER_ROLE = role(`${WRITER_ROLE_PATH.slice(1)}${writerRoleName(REGION)}`);
-// IAM names are case-insensitive, ARNs are not: a look-alike in another casing under the writer's path.
-const WRITER_ROLE_UPPER = role(
-  `${WRITER_ROLE_PATH.slice(1)}${writerRoleName(REGION).replace("ssm-runas-sync-writer", "SSM-RUNAS-SYNC-WRITER")}`,
+// CloudFormation names the writer role after the StackSet's stack; only the path is fixed.
+const WRITER_ROLE = role(
+  `${WRITER_ROLE_PATH.slice(1)}StackSet-ssm-runas-sync-runshell-5e6f-WriterRole-1A2B3C4D`,
 );
+// Any other role under the writer's path, e.g. one an admin creates to be exempt.
+const WRITER_ROLE_UPPER = role(`${WRITER_ROLE_PATH.slice(1)}SSM-RUNAS-SYNC-WRITER-EU-WEST-1`);
 const LZA_SETTINGS_ROLE = role("AWSAccelerator-SecurityRe-CustomSessionManagerLogg-AB12");
 const LZA_DEPLOYMENT_ROLE = role("AWSAccelerator-Deployment-Role");
 const CDK_DEPLOY_ROLE = role(`cdk-accel-deploy-role-${ACCOUNT}-${REGION}`);
@@ -297,9 +297,9 @@ const DOORS: Door[] = [
   },
   {
     group: "review",
-    title: "iam:CreateRole writer's name under another path",
+    title: "iam:CreateRole under the writer's path",
     action: "iam:CreateRole",
-    resources: [role(`team/${writerRoleName("us-east-1")}`)],
+    resources: [role(`${WRITER_ROLE_PATH.slice(1)}team-role`)],
   },
   ...DOCUMENT_WRITE_ACTIONS.map((action): Door => ({
     group: "document",
@@ -529,11 +529,11 @@ const LEFT_OPEN: (Request & { title: string; reason: string })[] = [
       "session ids differ by principal type; the session keeps its owner's RunAs user, no unmanaged one",
   },
   {
-    title: "iam:CreateRole writer's name in upper case under an upper-case path",
+    title: "iam:CreateRole under the writer's path in upper case",
     action: "iam:CreateRole",
-    resources: [role(`SSM-RUNAS-SYNC/${writerRoleName(REGION).toUpperCase()}`)],
+    resources: [role("SSM-RUNAS-SYNC/anything")],
     reason:
-      "squats the name before the StackSet creates it (denial of service); ARN patterns are case-sensitive",
+      "ARN patterns are case-sensitive, so the exemption does not match it either: no gain; the writer's own name is generated, so nothing can be squatted",
   },
   {
     title: "iam:CreateServiceLinkedRole",

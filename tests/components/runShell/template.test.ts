@@ -8,7 +8,6 @@ import {
   WRITER_LOG_GROUP_NAME,
   WRITER_ROLE_ARN_PATTERN,
   WRITER_ROLE_PATH,
-  writerRoleName,
 } from "../../../policypack/rules/names";
 import {
   runShellTemplate,
@@ -26,9 +25,6 @@ interface Properties {
 }
 /** A resource's properties, loosely typed: the assertions below are what checks them. */
 const properties = (logicalId: string) => template.Resources[logicalId].Properties as unknown as Properties;
-
-// Regions with the longest names AWS has, and a spread of partitions' naming.
-const REGIONS = ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-5", "us-gov-west-1"];
 
 /** Resolves `Fn::Sub` the way CloudFormation would in one account and region. */
 function resolveSub(value: unknown, region: string, account = "111122223333", partition = "aws"): string {
@@ -79,22 +75,15 @@ describe("RunShell template", () => {
   });
 
   describe("writer role", () => {
-    it("is named from names.ts with the region, under the fixed path", () => {
+    it("has no fixed name (CloudFormation generates one per stack, none to squat), under the fixed path the SCP exempts", () => {
       const role = properties("WriterRole");
+      expect(role).not.to.have.property("RoleName");
       expect(role.Path).to.equal(WRITER_ROLE_PATH);
-      for (const region of REGIONS)
-        expect(resolveSub(role.RoleName, region)).to.equal(writerRoleName(region));
-    });
-
-    it("has a name unique per region, within IAM's 64 characters, that the SCP's exemption matches", () => {
-      const names = REGIONS.map((region) => resolveSub(properties("WriterRole").RoleName, region));
-      expect(new Set(names).size).to.equal(REGIONS.length);
-      for (const name of names) {
-        expect(name.length, name).to.be.at.most(64);
-        expect(
-          arnLike(WRITER_ROLE_ARN_PATTERN, `arn:aws:iam::111122223333:role${WRITER_ROLE_PATH}${name}`),
-        ).to.equal(true);
-      }
+      const generated = "StackSet-ssm-runas-sync-runshell-0a1b2c3d-WriterRole-1A2B3C4D5E6F";
+      expect(
+        arnLike(WRITER_ROLE_ARN_PATTERN, `arn:aws:iam::111122223333:role${WRITER_ROLE_PATH}${generated}`),
+      ).to.equal(true);
+      expect(arnLike(WRITER_ROLE_ARN_PATTERN, `arn:aws:iam::111122223333:role/${generated}`)).to.equal(false);
     });
 
     it("trusts Lambda alone", () => {

@@ -87,7 +87,7 @@ describe("RunShellGuardrail", () => {
     });
     const content = String(ofType(resources, TYPES.organizationsPolicy)[1].inputs.content);
     expect(content).not.to.include("aws:RequestedRegion");
-    expect(content).to.include("arn:aws:ssm:*::document/AWS-StartPortForwardingSession");
+    expect(content).to.include("arn:aws:ssm:*:*:document/AWS-StartPortForwardingSession");
   });
 
   it("attaches each policy once per target, everything parented to the component", async () => {

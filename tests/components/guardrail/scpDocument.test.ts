@@ -86,7 +86,8 @@ describe("SCP documents (pure renderer)", () => {
       "RunAsTag",
       "RunAsTagged",
       "SessionRegions",
-      "StackSet",
+      "IdentityCenterFederation",
+      "StackSets",
       "AbacConfiguration",
     ]);
   });
@@ -100,10 +101,26 @@ describe("SCP documents (pure renderer)", () => {
     expect(exemptOf(sessions(), "SessionDocumentTypes")).to.deep.equal(writers);
   });
 
-  it("exempts only the StackSet role from the writer's role, function, rules, stack and logs", () => {
-    for (const sid of ["WriterRole", "Writer", "WriterLogs"]) {
+  it("exempts only the StackSet role from the writer's role, function, rules and stack, and the writer from its logs", () => {
+    for (const sid of ["WriterRole", "Writer"]) {
       expect(exemptOf(runShell(), sid), sid).to.deep.equal([STACKSET_EXECUTION_ROLE_ARN_PATTERN]);
     }
+    expect(exemptOf(runShell(), "WriterLogs")).to.deep.equal([
+      STACKSET_EXECUTION_ROLE_ARN_PATTERN,
+      WRITER_ROLE_ARN_PATTERN,
+    ]);
+  });
+
+  it("guards Identity Center's federation for everyone, and every StackSet for all but the deploy roles", () => {
+    expect(statement(sessions(), "IdentityCenterFederation").Condition).to.equal(undefined);
+    expect(statement(sessions(), "IdentityCenterFederation").Resource).to.deep.equal([
+      "arn:aws:iam::*:saml-provider/AWSSSO_*",
+      "arn:aws:iam::*:role/aws-reserved/*",
+    ]);
+    expect(statement(sessions(), "StackSets").Resource).to.deep.equal([
+      "arn:aws:cloudformation:*:*:stackset/*",
+      "arn:aws:cloudformation:*:*:stackset-target/*",
+    ]);
   });
 
   it("protects every further exempt principal: only they manage one another", () => {
@@ -126,10 +143,10 @@ describe("SCP documents (pure renderer)", () => {
   });
 
   it("exempts only deployPrincipalArns from the StackSet and ABAC statements, and denies everyone without them", () => {
-    expect(exemptOf(sessions(), "StackSet")).to.deep.equal(DEPLOY);
+    expect(exemptOf(sessions(), "StackSets")).to.deep.equal(DEPLOY);
     expect(exemptOf(sessions(), "AbacConfiguration")).to.deep.equal(DEPLOY);
     const none = sessions({ ...OPTIONS, deployPrincipalArns: [] });
-    expect(statement(none, "StackSet").Condition).to.equal(undefined);
+    expect(statement(none, "StackSets").Condition).to.equal(undefined);
     expect(statement(none, "AbacConfiguration").Condition).to.equal(undefined);
   });
 
@@ -154,9 +171,10 @@ describe("SCP documents (pure renderer)", () => {
     const document = runShell(options);
     expect(statement(document, "StackSetRole").Resource).to.deep.equal([LZA_EXECUTION_ROLE]);
     expect(exemptOf(document, "StackSetRole")).to.deep.equal([LZA_EXECUTION_ROLE, ...DEPLOY]);
-    for (const sid of ["WriterRole", "Writer", "WriterLogs"]) {
+    for (const sid of ["WriterRole", "Writer"]) {
       expect(exemptOf(document, sid), sid).to.deep.equal([LZA_EXECUTION_ROLE]);
     }
+    expect(exemptOf(document, "WriterLogs")).to.deep.equal([LZA_EXECUTION_ROLE, WRITER_ROLE_ARN_PATTERN]);
     expect(exemptOf(document, "RunShellDocument")).to.deep.equal([
       WRITER_ROLE_ARN_PATTERN,
       LZA_EXECUTION_ROLE,
@@ -197,14 +215,14 @@ describe("SCP documents (pure renderer)", () => {
     });
   });
 
-  it("allowedSessionDocuments adds AWS-owned documents (no account) and custom ones (own account only)", () => {
+  it("allowedSessionDocuments adds AWS-owned documents (any account field) and custom ones (own account only)", () => {
     const document = sessions({
       ...OPTIONS,
       allowedSessionDocuments: ["AWS-StartPortForwardingSession", "Team-Shell"],
     });
     expect(statement(document, "SessionDocuments").NotResource).to.deep.equal([
       RUN_SHELL_DOCUMENT_ARN_PATTERN,
-      "arn:aws:ssm:*::document/AWS-StartPortForwardingSession",
+      "arn:aws:ssm:*:*:document/AWS-StartPortForwardingSession",
       "arn:aws:ssm:*:*:document/Team-Shell",
       ...SESSION_TARGET_ARN_PATTERNS,
     ]);

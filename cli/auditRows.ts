@@ -12,6 +12,10 @@ export const AUDIT_STATUSES = [
   "RUNAS_DISABLED",
   "WRONG_USER",
   "LATEST_DIFFERS",
+  "BYPASS_DOCUMENT",
+  "WRITER_UNHEALTHY",
+  "UNGUARDED",
+  "UNMANAGED_REGION",
   "ERROR",
 ] as const;
 export type AuditStatus = (typeof AUDIT_STATUSES)[number];
@@ -47,7 +51,8 @@ interface RunAsSettings {
   runAsDefaultUser: string | null;
 }
 
-function parseContent(content: string): unknown {
+/** A document's content, JSON or YAML. */
+export function parseContent(content: string): unknown {
   // The audit asks SSM for JSON, which JSON.parse reads several times faster than the YAML parser; YAML (which
   // also reads JSON) is the fallback for content as saved.
   try {

@@ -51,3 +51,27 @@ export function classifyWriteProbe(error: unknown): { ok: boolean; detail: strin
   }
   return { ok: false, detail: `inconclusive: ${describeError(error)}` };
 }
+
+/**
+ * Pure: what the answer to a probe the SCP must deny says. AWS authorises a call before it looks at what the
+ * call names, so a call on something that does not exist (instance `i-00000000000000000`, a role that is not
+ * there) still tells the two apart: AccessDenied "with an explicit deny in a service control policy" passes;
+ * any other answer (NoSuchEntity, InvalidInstanceId, a validation error, success) means the call got past
+ * authorisation, so no SCP stopped it; AccessDenied from anything else (the role's own policy, a permissions
+ * boundary) proves nothing about the SCP and fails too.
+ */
+export function classifyDenyProbe(error: unknown): { ok: boolean; detail: string } {
+  if (error === undefined) return { ok: false, detail: "NOT protected: the call was accepted" };
+  const name = (error as Error).name ?? "";
+  const message = (error as Error).message ?? "";
+  if (/AccessDenied/.test(name) && /service control polic/i.test(message)) {
+    return { ok: true, detail: "refused with an explicit deny in a service control policy" };
+  }
+  if (/AccessDenied/.test(name)) {
+    return { ok: false, detail: `refused, but not by a service control policy: ${describeError(error)}` };
+  }
+  return {
+    ok: false,
+    detail: `NOT protected: the call got past authorisation, no service control policy denied it (${describeError(error)})`,
+  };
+}

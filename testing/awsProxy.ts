@@ -12,11 +12,16 @@ export interface RecordedRequest {
   operation: string;
   /** The SDK's `amz-sdk-request` header, e.g. "attempt=2; max=5"; empty for other clients. */
   attempt: string;
+  /** HTTP method and path: what names the operation of a REST protocol (Lambda), whose `operation` is "unknown". */
+  method?: string;
+  path?: string;
 }
 
 export interface Fault {
   status: number;
   code: string;
+  /** Default `injected <code>`. */
+  message?: string;
 }
 
 /** Called before each request is forwarded; a Fault is answered instead of forwarding. */
@@ -35,7 +40,12 @@ export interface AwsProxy {
 
 // JSON protocols name the operation in X-Amz-Target (`AmazonSSM.GetDocument`); query protocols (STS, IAM) in
 // the form body's Action. The service is the signing scope in the Authorization header.
-function recognize(headers: http.IncomingHttpHeaders, body: Buffer): RecordedRequest {
+function recognize(
+  headers: http.IncomingHttpHeaders,
+  body: Buffer,
+  method?: string,
+  path?: string,
+): RecordedRequest {
   const service =
     /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(headers.authorization ?? "")?.[1] ?? "unknown";
   const target = headers["x-amz-target"];
@@ -43,7 +53,7 @@ function recognize(headers: http.IncomingHttpHeaders, body: Buffer): RecordedReq
     (typeof target === "string" ? target.split(".").pop() : undefined) ??
     new URLSearchParams(body.toString()).get("Action") ??
     "unknown";
-  return { service, operation, attempt: String(headers["amz-sdk-request"] ?? "") };
+  return { service, operation, attempt: String(headers["amz-sdk-request"] ?? ""), method, path };
 }
 
 /** The attempt number of a recorded request (1 for the first try, or when the client does not say). */
@@ -94,14 +104,25 @@ export async function startAwsProxy(target: string, options: AwsProxyOptions = {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const body = Buffer.concat(chunks);
-      const recorded = recognize(request.headers, body);
+      const recorded = recognize(request.headers, body, request.method, request.url);
       proxy.requests.push(recorded);
       setTimeout(async () => {
         try {
           const fault = await proxy.intercept?.(recorded);
           if (!fault) return forward(request, body, response);
-          response.writeHead(fault.status, { "content-type": "application/x-amz-json-1.1" });
-          response.end(JSON.stringify({ __type: fault.code, message: `injected ${fault.code}` }));
+          const message = fault.message ?? `injected ${fault.code}`;
+          if (typeof request.headers["x-amz-target"] === "string") {
+            response.writeHead(fault.status, { "content-type": "application/x-amz-json-1.1" });
+            response.end(JSON.stringify({ __type: fault.code, message }));
+          } else {
+            // Query protocols (STS, IAM, EC2) answer errors in XML.
+            const escaped = message.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+            response.writeHead(fault.status, { "content-type": "text/xml" });
+            response.end(
+              `<ErrorResponse><Error><Type>Sender</Type><Code>${fault.code}</Code><Message>${escaped}</Message>` +
+                "</Error><RequestId>injected</RequestId></ErrorResponse>",
+            );
+          }
         } catch (err) {
           response.writeHead(502).end(String(err));
         }

@@ -1,7 +1,9 @@
-// Seeds an AWS Organization on the moto emulator: OUs, member accounts, and the RunShell document each account
-// holds per region. Optionally an `auditor` IAM user whose own policy refuses AssumeRole into some accounts:
-// moto assumes any role ARN (it checks neither that the role exists nor its trust policy), so with its IAM
-// enforcement on (`enforceIamPolicies`) the caller's explicit deny is how AssumeRole really fails there.
+// Seeds an AWS Organization on the moto emulator: OUs, member accounts, and what each account holds per region —
+// the RunShell document, the writer (function and reconcile rules, healthy by default wherever a document is
+// seeded), other Session documents — and the two guardrail SCPs (attached to the root by default). Optionally
+// an `auditor` IAM user whose own policy refuses AssumeRole into some accounts: moto assumes any role ARN (it
+// checks neither that the role exists nor its trust policy), so with its IAM enforcement on
+// (`enforceIamPolicies`) the caller's explicit deny is how AssumeRole really fails there.
 import {
   CreateOrganizationalUnitCommand,
   CreateAccountCommand,
@@ -10,10 +12,28 @@ import {
   MoveAccountCommand,
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
+import {
+  AttachPolicyCommand,
+  CreatePolicyCommand,
+  EnablePolicyTypeCommand,
+} from "@aws-sdk/client-organizations";
 import { CreateDocumentCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { stringify } from "yaml";
-import { RUN_SHELL_DOCUMENT_NAME } from "../policypack/rules/names";
+import {
+  RECONCILE_DAILY_RULE_NAME,
+  RECONCILE_ON_CHANGE_RULE_NAME,
+  RUN_AS_DEFAULT_USER_VARIABLE,
+  RUN_AS_ENABLED_VARIABLE,
+  RUN_SHELL_DOCUMENT_NAME,
+  RUNSHELL_GUARDRAIL_POLICY_NAME,
+  SESSION_GUARDRAIL_POLICY_NAME,
+  WRITER_FUNCTION_NAME,
+  WRITER_ROLE_PATH,
+  writerRoleName,
+} from "../policypack/rules/names";
 import { forEachWithConcurrency } from "../cli/concurrency";
 
 export interface SeededDocument {
@@ -25,18 +45,58 @@ export interface SeededDocument {
 /** Region → the document there; a region left out has no document. */
 export type SeededDocuments = Record<string, SeededDocument>;
 
+/** The writer in one region: healthy (RunAs on, `user`, both rules enabled and targeting it) unless told. */
+export interface SeededWriter {
+  /** RUN_AS_DEFAULT_USER (default: the organisation's `writerUser`). */
+  user?: string;
+  /** RUN_AS_ENABLED (default "true"). */
+  runAsEnabled?: string;
+  /** No function (the rules are still created unless `noRules`). */
+  noFunction?: boolean;
+  noRules?: boolean;
+  /** Rules created DISABLED. */
+  disabledRules?: string[];
+  /** Rules created without the writer as target. */
+  untargetedRules?: string[];
+}
+
+/** Another Session document of the account's own. */
+export interface SeededSessionDocument {
+  name: string;
+  content: string;
+}
+
 export interface AccountSeed {
   name: string;
   /** Name of the OU the account sits in (default: the root). */
   ou?: string;
   documents: SeededDocuments;
+  /** Region → the writer there, or false for none (default: a healthy writer where a document is seeded). */
+  writers?: Record<string, SeededWriter | false>;
+  /** Region → other Session documents. */
+  sessionDocuments?: Record<string, SeededSessionDocument[]>;
+}
+
+export type GuardrailPolicy = "runshell" | "session";
+
+export interface GuardrailSeed {
+  /** Turn SERVICE_CONTROL_POLICY on at the root (default true). */
+  enabled?: boolean;
+  /** `root`, an OU name or an account name, with the policies attached there (default both). */
+  attach: { target: string; policies?: GuardrailPolicy[] }[];
 }
 
 export interface OrganizationSeed {
   /** Created in order; `parent` names an OU created earlier (default: the root). */
   ous?: { name: string; parent?: string }[];
   management?: SeededDocuments;
+  /** The management account's writers and Session documents, as for a member. */
+  managementExtras?: Pick<AccountSeed, "writers" | "sessionDocuments">;
   accounts: AccountSeed[];
+  /** The default writer user (default: "ssm-fallback"). */
+  writerUser?: string;
+  /** The two guardrail SCPs (default: both on the root); false for none at all. */
+  guardrail?: GuardrailSeed | false;
   /** Create the `auditor` IAM user (read-only), refused AssumeRole into these accounts (by name). */
   auditor?: { deniedAccounts: string[] };
 }
@@ -100,11 +160,85 @@ async function iam(endpoint: string, credentials: StaticCredentials, params: Rec
 }
 
 const policy = (statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+/** What the audit reads in a member account. */
 const READ_DOCUMENTS = {
   Effect: "Allow",
-  Action: ["ssm:GetDocument", "ssm:DescribeDocument"],
+  Action: [
+    "ssm:GetDocument",
+    "ssm:DescribeDocument",
+    "ssm:ListDocuments",
+    "lambda:GetFunctionConfiguration",
+    "events:DescribeRule",
+    "events:ListTargetsByRule",
+    "ec2:DescribeRegions",
+  ],
   Resource: "*",
 };
+
+/** The smallest zip there is (an empty archive): moto stores the code, it never runs it here. */
+const EMPTY_ZIP = Buffer.from("UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==", "base64");
+
+export const DEFAULT_WRITER_USER = "ssm-fallback";
+
+/** A Session document's content: `Standard_Stream` with `inputs`, or another session type with `properties`. */
+export function sessionDocumentContent(
+  sessionType: string,
+  fields: { inputs?: object; properties?: object },
+): string {
+  return JSON.stringify({ schemaVersion: "1.0", description: "seeded", sessionType, ...fields }, null, 2);
+}
+
+async function seedWriter(
+  endpoint: string,
+  credentials: StaticCredentials,
+  accountId: string,
+  region: string,
+  writer: SeededWriter,
+  defaultUser: string,
+) {
+  const config = { endpoint, region, credentials };
+  const functionArn = `arn:aws:lambda:${region}:${accountId}:function:${WRITER_FUNCTION_NAME}`;
+  if (!writer.noFunction) {
+    // moto's Lambda wants the function's role to exist.
+    await iam(endpoint, credentials, {
+      Action: "CreateRole",
+      RoleName: writerRoleName(region),
+      Path: WRITER_ROLE_PATH,
+      AssumeRolePolicyDocument: policy([
+        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]),
+    });
+    await new LambdaClient(config).send(
+      new CreateFunctionCommand({
+        FunctionName: WRITER_FUNCTION_NAME,
+        Runtime: "nodejs22.x",
+        Handler: "index.handler",
+        Role: `arn:aws:iam::${accountId}:role${WRITER_ROLE_PATH}${writerRoleName(region)}`,
+        Code: { ZipFile: EMPTY_ZIP },
+        Environment: {
+          Variables: {
+            [RUN_AS_ENABLED_VARIABLE]: writer.runAsEnabled ?? "true",
+            [RUN_AS_DEFAULT_USER_VARIABLE]: writer.user ?? defaultUser,
+          },
+        },
+      }),
+    );
+  }
+  if (writer.noRules) return;
+  const events = new EventBridgeClient(config);
+  for (const [name, trigger] of [
+    [RECONCILE_ON_CHANGE_RULE_NAME, { EventPattern: JSON.stringify({ source: ["aws.ssm"] }) }],
+    [RECONCILE_DAILY_RULE_NAME, { ScheduleExpression: "rate(1 day)" }],
+  ] as const) {
+    const disabled = writer.disabledRules?.includes(name);
+    await events.send(
+      new PutRuleCommand({ Name: name, State: disabled ? "DISABLED" : "ENABLED", ...trigger }),
+    );
+    if (!writer.untargetedRules?.includes(name)) {
+      await events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: "writer", Arn: functionArn }] }));
+    }
+  }
+}
 
 /** Turns moto's IAM policy enforcement on or off for every request (a server-wide switch). */
 export async function enforceIamPolicies(endpoint: string, on: boolean): Promise<void> {
@@ -129,7 +263,13 @@ export async function seedOrganization(
     ouIds[name] = created.OrganizationalUnit!.Id!;
   }
 
-  const writeDocuments = async (credentials: StaticCredentials, documents: SeededDocuments) => {
+  const writerUser = seed.writerUser ?? DEFAULT_WRITER_USER;
+  const writeDocuments = async (
+    credentials: StaticCredentials,
+    accountId: string,
+    documents: SeededDocuments,
+    extras: Pick<AccountSeed, "writers" | "sessionDocuments"> = {},
+  ) => {
     for (const [region, document] of Object.entries(documents)) {
       await new SSMClient({ endpoint, region, credentials }).send(
         new CreateDocumentCommand({
@@ -140,8 +280,27 @@ export async function seedOrganization(
         }),
       );
     }
+    const writers: Record<string, SeededWriter | false> = {
+      ...Object.fromEntries(Object.keys(documents).map((region) => [region, {}])),
+      ...extras.writers,
+    };
+    for (const [region, writer] of Object.entries(writers)) {
+      if (writer) await seedWriter(endpoint, credentials, accountId, region, writer, writerUser);
+    }
+    for (const [region, sessionDocuments] of Object.entries(extras.sessionDocuments ?? {})) {
+      for (const { name, content } of sessionDocuments) {
+        await new SSMClient({ endpoint, region, credentials }).send(
+          new CreateDocumentCommand({
+            Name: name,
+            DocumentType: "Session",
+            DocumentFormat: "JSON",
+            Content: content,
+          }),
+        );
+      }
+    }
   };
-  await writeDocuments(TESTING, seed.management ?? {});
+  await writeDocuments(TESTING, MOTO_MANAGEMENT_ACCOUNT_ID, seed.management ?? {}, seed.managementExtras);
 
   const accountIds: Record<string, string> = {};
   await forEachWithConcurrency(seed.accounts, 16, async (account) => {
@@ -167,7 +326,7 @@ export async function seedOrganization(
       secretAccessKey: assumed.Credentials!.SecretAccessKey!,
       sessionToken: assumed.Credentials!.SessionToken,
     };
-    await writeDocuments(credentials, account.documents);
+    await writeDocuments(credentials, id, account.documents, account);
     if (seed.auditor) {
       await iam(endpoint, credentials, {
         Action: "PutRolePolicy",
@@ -177,6 +336,36 @@ export async function seedOrganization(
       });
     }
   });
+
+  if (seed.guardrail !== false) {
+    const guardrail = seed.guardrail ?? { attach: [{ target: "root" }] };
+    if (guardrail.enabled ?? true) {
+      await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: "SERVICE_CONTROL_POLICY" }));
+    }
+    const policyIds: Record<GuardrailPolicy, string> = { runshell: "", session: "" };
+    for (const [key, name] of [
+      ["runshell", RUNSHELL_GUARDRAIL_POLICY_NAME],
+      ["session", SESSION_GUARDRAIL_POLICY_NAME],
+    ] as const) {
+      const created = await org.send(
+        new CreatePolicyCommand({
+          Name: name,
+          Description: "seeded",
+          Type: "SERVICE_CONTROL_POLICY",
+          // The audit reads where the policies are attached, not what they say.
+          Content: policy([{ Effect: "Deny", Action: "ssm:CreateDocument", Resource: "*" }]),
+        }),
+      );
+      policyIds[key] = created.Policy!.PolicySummary!.Id!;
+    }
+    for (const { target, policies = ["runshell", "session"] as GuardrailPolicy[] } of guardrail.attach) {
+      const targetId = target === "root" ? rootId : (ouIds[target] ?? accountIds[target]);
+      if (!targetId) throw new Error(`guardrail target ${target}: no such OU or account`);
+      for (const key of policies) {
+        await org.send(new AttachPolicyCommand({ PolicyId: policyIds[key], TargetId: targetId }));
+      }
+    }
+  }
 
   const seeded: SeededOrganization = {
     rootId,

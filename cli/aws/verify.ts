@@ -2,7 +2,16 @@
 // error fails the step it happened in, not the whole verification.
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
-import { GetDocumentCommand, SSMClient, UpdateDocumentCommand } from "@aws-sdk/client-ssm";
+import { IAMClient, TagRoleCommand, UntagRoleCommand } from "@aws-sdk/client-iam";
+import {
+  CreateDocumentCommand,
+  DeleteDocumentCommand,
+  GetDocumentCommand,
+  SSMClient,
+  StartSessionCommand,
+  TerminateSessionCommand,
+  UpdateDocumentCommand,
+} from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
 import { RUN_AS_TAG_KEY, RUN_SHELL_DOCUMENT_NAME } from "../../policypack/rules/names";
@@ -11,7 +20,14 @@ import { classifyDocument } from "../auditRows";
 import { describeError } from "../errors";
 import { expectedUserFor, type UserExpectation } from "../expectedUser";
 import { attributeValue, sourcePath } from "../userAttributes";
-import { classifyWriteProbe, exemptionMatching, fail, pass, type StepResult } from "../verifySteps";
+import {
+  classifyDenyProbe,
+  classifyWriteProbe,
+  exemptionMatching,
+  fail,
+  pass,
+  type StepResult,
+} from "../verifySteps";
 import { clientConfig, credentialsFor, roleArn, whoAmI, type Credentials } from "./clients";
 import { describeAbac, resolveIdentityCenter, ssoAdminClient, type IdentityCenter } from "./identityCenter";
 import { describeUserByName, identityStoreClient } from "./identityStore";
@@ -40,8 +56,94 @@ function stepTitles(input: VerifyInput) {
     user: `user ${input.userName} has a valid RunAs value`,
     document: `${RUN_SHELL_DOCUMENT_NAME} in ${input.accountId}/${input.region} has RunAs on`,
     probe: `the SCP refuses a document write by ${input.roleName}`,
+    session: `the SCP refuses a session on ${PROBE_SESSION_DOCUMENT} by ${input.roleName}`,
+    tag: `the SCP refuses tagging a role with ${RUN_AS_TAG_KEY} by ${input.roleName}`,
+    create: `the SCP refuses creating a Session document by ${input.roleName}`,
   };
 }
+
+/** The probes that must be denied name things that do not exist, or that they remove again. */
+export const PROBE_INSTANCE_ID = "i-00000000000000000";
+export const PROBE_SESSION_DOCUMENT = "AWS-StartInteractiveCommand";
+export const PROBE_ROLE_NAME = "ssm-runas-sync-probe";
+export const PROBE_DOCUMENT_NAME = "ssm-runas-sync-probe";
+const PROBE_DOCUMENT_CONTENT = JSON.stringify({
+  schemaVersion: "1.0",
+  description: "ssm-runas verify: a probe the session guardrail must refuse; deleted at once if created",
+  sessionType: "Standard_Stream",
+  inputs: { runAsEnabled: true, runAsDefaultUser: "nobody" },
+});
+
+type Probe = (input: VerifyInput, credentials: Credentials) => Promise<{ ok: boolean; detail: string }>;
+
+/** The call's error, or undefined when it went through. */
+async function attempt(call: () => Promise<void>): Promise<unknown> {
+  try {
+    await call();
+    return undefined;
+  } catch (err) {
+    return err ?? new Error("unknown error");
+  }
+}
+
+const probeSession: Probe = async (input, credentials) => {
+  const ssm = new SSMClient(clientConfig(input.region, credentials));
+  let cleanup = "";
+  const error = await attempt(async () => {
+    const { SessionId } = await ssm.send(
+      new StartSessionCommand({
+        Target: PROBE_INSTANCE_ID,
+        DocumentName: PROBE_SESSION_DOCUMENT,
+        Parameters: { command: ["true"] },
+      }),
+    );
+    if (SessionId) {
+      await ssm.send(new TerminateSessionCommand({ SessionId })).then(
+        () => (cleanup = ` (session ${SessionId} terminated)`),
+        (err) => (cleanup = ` (TerminateSession ${SessionId}: ${describeError(err)})`),
+      );
+    }
+  });
+  const verdict = classifyDenyProbe(error);
+  return { ...verdict, detail: verdict.detail + cleanup };
+};
+
+const probeTagRole: Probe = async (input, credentials) => {
+  const iam = new IAMClient(clientConfig(input.region, credentials));
+  let cleanup = "";
+  const error = await attempt(async () => {
+    await iam.send(
+      new TagRoleCommand({ RoleName: PROBE_ROLE_NAME, Tags: [{ Key: RUN_AS_TAG_KEY, Value: "probe" }] }),
+    );
+    await iam.send(new UntagRoleCommand({ RoleName: PROBE_ROLE_NAME, TagKeys: [RUN_AS_TAG_KEY] })).then(
+      () => (cleanup = ` (role ${PROBE_ROLE_NAME} exists: the tag was removed again)`),
+      (err) => (cleanup = ` (UntagRole ${PROBE_ROLE_NAME}: ${describeError(err)})`),
+    );
+  });
+  const verdict = classifyDenyProbe(error);
+  return { ...verdict, detail: verdict.detail + cleanup };
+};
+
+const probeCreateDocument: Probe = async (input, credentials) => {
+  const ssm = new SSMClient(clientConfig(input.region, credentials));
+  let cleanup = "";
+  const error = await attempt(async () => {
+    await ssm.send(
+      new CreateDocumentCommand({
+        Name: PROBE_DOCUMENT_NAME,
+        DocumentType: "Session",
+        DocumentFormat: "JSON",
+        Content: PROBE_DOCUMENT_CONTENT,
+      }),
+    );
+    await ssm.send(new DeleteDocumentCommand({ Name: PROBE_DOCUMENT_NAME })).then(
+      () => (cleanup = ` (${PROBE_DOCUMENT_NAME} deleted again)`),
+      (err) => (cleanup = ` (DeleteDocument ${PROBE_DOCUMENT_NAME}: ${describeError(err)})`),
+    );
+  });
+  const verdict = classifyDenyProbe(error);
+  return { ...verdict, detail: verdict.detail + cleanup };
+};
 
 async function checkAbac(
   title: string,
@@ -160,7 +262,12 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
     credentials = await credentialsFor(sts, caller, input.accountId, input.roleName);
   } catch (err) {
     const reason = describeError(err);
-    return [...steps, fail(titles.document, reason), fail(titles.probe, reason)];
+    return [
+      ...steps,
+      ...[titles.document, titles.probe, titles.session, titles.tag, titles.create].map((title) =>
+        fail(title, reason),
+      ),
+    ];
   }
   steps.push(
     await guarded(titles.document, async () => {
@@ -176,21 +283,29 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
     input.exemptRolePatterns,
     input.stackSetExecutionRoleArnPattern,
   );
-  if (!credentials) {
-    steps.push(
-      fail(
-        titles.probe,
-        `${input.accountId} is the caller's own account: probe a member account through --role ` +
-          "(service control policies never apply to the management account)",
-      ),
-    );
-  } else if (exemption) {
-    steps.push(
-      fail(titles.probe, `${input.roleName} is exempt from the SCP (${exemption}): pass a non-exempt --role`),
-    );
-  } else {
-    const probeCredentials = credentials;
-    steps.push(await guarded(titles.probe, () => probeScp(titles.probe, input, probeCredentials)));
+  const probes: [string, Probe][] = [
+    [titles.probe, async (_, probeCredentials) => probeScp(titles.probe, input, probeCredentials)],
+    [titles.session, probeSession],
+    [titles.tag, probeTagRole],
+    [titles.create, probeCreateDocument],
+  ];
+  for (const [title, probe] of probes) {
+    if (!credentials) {
+      steps.push(
+        fail(
+          title,
+          `${input.accountId} is the caller's own account: probe a member account through --role ` +
+            "(service control policies never apply to the management account)",
+        ),
+      );
+    } else if (exemption) {
+      steps.push(
+        fail(title, `${input.roleName} is exempt from the SCP (${exemption}): pass a non-exempt --role`),
+      );
+    } else {
+      const probeCredentials = credentials;
+      steps.push(await guarded(title, async () => ({ title, ...(await probe(input, probeCredentials)) })));
+    }
   }
   return steps;
 }

@@ -33,25 +33,37 @@ interface AuditCommandOptions extends StackOptions {
   concurrency: number;
   format: OutputFormat;
   json?: boolean;
+  regionScan: boolean;
 }
 
 const EXIT_CODES = `
 Exit codes: 0 every account × region is COMPLIANT; 1 some are MISSING, RUNAS_DISABLED, WRONG_USER,
-LATEST_DIFFERS or ERROR (an account that cannot be read is an ERROR row, not the end of the audit); 2 the
-audit itself failed (bad options, the accounts cannot be listed).
+LATEST_DIFFERS, BYPASS_DOCUMENT, WRITER_UNHEALTHY, UNGUARDED, UNMANAGED_REGION or ERROR (an account that
+cannot be read is an ERROR row, not the end of the audit); 2 the audit itself failed (bad options, the
+accounts cannot be listed).
 
-The document's default version is judged, and its latest version too when that is another one: LATEST_DIFFERS
-means the latest holds other RunAs values than the default (a session may read either).
+A row is COMPLIANT when the document has RunAs on with the expected user (its default version, and its latest
+too when that is another one: LATEST_DIFFERS means the latest holds other RunAs values), no Session document
+of the account's own in that region bypasses RunAs (BYPASS_DOCUMENT), the writer and both reconcile rules are
+there and enabled with the expected user (WRITER_UNHEALTHY), and both guardrail SCPs are attached to the
+account, its OUs or the root (UNGUARDED; the management account always is). When several apply the row takes
+the first of ERROR (document unreadable), MISSING, RUNAS_DISABLED, WRONG_USER, LATEST_DIFFERS,
+BYPASS_DOCUMENT, WRITER_UNHEALTHY, UNGUARDED, ERROR (a check unreadable); the detail names the others. Each
+enabled region outside --regions is an UNMANAGED_REGION row of its own, except in accounts where the session
+guardrail denies sessions there (the stack's restrictSessionRegions); --no-region-scan skips the listing.
 
 Read-only: the only calls are sts:GetCallerIdentity, sts:AssumeRole, organizations:List*,
-ssm:DescribeDocument, ssm:GetDocument. The caller's own account is read with the caller's credentials, every
-other account through --role.`;
+organizations:DescribeOrganization, ssm:DescribeDocument, ssm:GetDocument, ssm:ListDocuments,
+lambda:GetFunctionConfiguration, events:DescribeRule, events:ListTargetsByRule, ec2:DescribeRegions. The
+caller's own account is read with the caller's credentials, every other account through --role; the SCPs are
+read with the caller's credentials (management account or delegated administrator).`;
 
 export function registerAuditCommand(program: Command) {
   const audit = exitTwoOnUsageErrors(program.command("audit"))
     .description(
-      "Audit SSM-SessionManagerRunShell in every account × region of the organisation: COMPLIANT, MISSING, " +
-        "RUNAS_DISABLED, WRONG_USER, LATEST_DIFFERS or ERROR against the expected fallback user",
+      "Audit SSM-SessionManagerRunShell in every account × region of the organisation against the expected " +
+        "fallback user, with what keeps it so: no bypassing Session document, a healthy writer, the guardrail " +
+        "SCPs on the account's path, no enabled region left unmanaged",
     )
     .summary("Audit the RunShell document in every account × region (and `audit users`: the identity store)")
     .enablePositionalOptions();
@@ -75,6 +87,12 @@ export function registerAuditCommand(program: Command) {
       new Option("--concurrency <n>", "accounts read at the same time")
         .argParser(parseConcurrency)
         .default(DEFAULT_CONCURRENCY),
+    )
+    .addOption(
+      new Option(
+        "--no-region-scan",
+        "do not list each account's enabled regions (no UNMANAGED_REGION rows, one call less per account)",
+      ),
     );
   addOutputOptions(audit)
     .addHelpText("after", EXIT_CODES)
@@ -94,6 +112,9 @@ export function registerAuditCommand(program: Command) {
           expectation,
           concurrency: options.concurrency,
           scope: options.ou,
+          allowedSessionDocuments: stack?.config.allowedSessionDocuments ?? [],
+          restrictSessionRegions: stack?.config.restrictSessionRegions ?? false,
+          regionScan: options.regionScan,
           onReadsFound: (count) => progress.add(count),
           onRowDone: () => progress.advance(),
         });

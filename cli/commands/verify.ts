@@ -33,8 +33,9 @@ export function registerVerifyCommand(program: Command) {
     .description(
       "Check the chain end to end for one user in one account and region, a pass/fail line per step: ABAC maps " +
         `${RUN_AS_TAG_KEY}; the user's attribute is a valid Linux user; the document has RunAs on with the ` +
-        "expected default; the SCP refuses a non-exempt role's write (probed with unchanged content, so " +
-        "nothing changes even where the SCP is missing)",
+        "expected default; the SCPs refuse a non-exempt role's document write (probed with unchanged content, " +
+        "so nothing changes even where the SCP is missing), a session on AWS-StartInteractiveCommand, tagging " +
+        "a role with SSMSessionRunAs and creating a Session document (each harmless where the SCP is missing)",
     )
     .summary("Check ABAC, the user's attribute, the document and the SCP for one user, account and region")
     .addOption(
@@ -69,8 +70,16 @@ export function registerVerifyCommand(program: Command) {
   identityCenterOptions(command)
     .addHelpText(
       "after",
-      "\nExit codes: 0 every step passed; 1 some step failed; 2 the command itself could not run (bad options).\n" +
-        "The probe is the only write: UpdateDocument with the document's own latest content.",
+      "\nExit codes: 0 every step passed; 1 some step failed; 2 the command itself could not run (bad options).\n\n" +
+        "The probes, each of which the SCPs must refuse (PASS: AccessDenied with an explicit deny in a service\n" +
+        "control policy; FAIL: any other answer, which means the call got past authorisation):\n" +
+        "  ssm:UpdateDocument of the RunShell document with its own latest content (changes nothing);\n" +
+        "  ssm:StartSession on AWS-StartInteractiveCommand against i-00000000000000000 (no such instance);\n" +
+        "  iam:TagRole of ssm-runas-sync-probe with SSMSessionRunAs (a role that does not exist: NoSuchEntity\n" +
+        "    means the call was authorised; if it exists, the tag is removed again);\n" +
+        "  ssm:CreateDocument of the Session document ssm-runas-sync-probe (deleted again if created).\n" +
+        "Not checked here: that Identity Center sign-in still works. After attaching the SCPs, sign in to a\n" +
+        "non-production account through the access portal by hand and start a session.",
     )
     .action(async (options: VerifyOptions, cmd: Command) => {
       const stack = loadStack(cmd, options);

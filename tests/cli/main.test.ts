@@ -53,8 +53,12 @@ describe("ssm-runas help", function () {
       "--concurrency <n>",
       "--format <format>",
       "--json",
+      "--no-region-scan",
     ]) {
       expect(text).to.include(`  ${option}`);
+    }
+    for (const status of ["BYPASS_DOCUMENT", "WRITER_UNHEALTHY", "UNGUARDED", "UNMANAGED_REGION"]) {
+      expect(text).to.include(status);
     }
     expect(text).to.match(
       /--role <name>\s+role to assume in each member account\s+\(default:\s+"OrganizationAccountAccessRole"\)/,
@@ -91,7 +95,15 @@ describe("ssm-runas help", function () {
     ]) {
       expect(help.verify).to.include(`  ${option}`);
     }
-    expect(help.verify).to.include("UpdateDocument with the document's own latest content");
+    expect(help.verify).to.include("ssm:UpdateDocument of the RunShell document with its own latest content");
+    for (const probe of [
+      "ssm:StartSession on AWS-StartInteractiveCommand",
+      "iam:TagRole",
+      "ssm:CreateDocument",
+    ]) {
+      expect(help.verify).to.include(probe);
+    }
+    expect(help.verify).to.include("Identity Center sign-in");
   });
 });
 

@@ -1,6 +1,6 @@
 // The SCP probe's verdict and the roles it must not probe with.
 import { expect } from "chai";
-import { classifyWriteProbe, exemptionMatching } from "../../cli/verifySteps";
+import { classifyDenyProbe, classifyWriteProbe, exemptionMatching } from "../../cli/verifySteps";
 
 describe("cli: SCP probe verdict", () => {
   const error = (name: string, message: string) => Object.assign(new Error(message), { name });
@@ -47,5 +47,39 @@ describe("cli: SCP probe verdict", () => {
       lzaExecutionRole,
     );
     expect(exemptionMatching(arn("stacksets-exec-0123"), [], lzaExecutionRole)).to.equal(undefined);
+  });
+
+  it("a probe that must be denied passes only on an SCP's AccessDenied; any other answer got past authorisation", () => {
+    const scp =
+      "User: x is not authorized to perform: iam:TagRole with an explicit deny in a service control policy";
+    for (const name of ["AccessDenied", "AccessDeniedException"]) {
+      expect(classifyDenyProbe(error(name, scp))).to.deep.equal({
+        ok: true,
+        detail: "refused with an explicit deny in a service control policy",
+      });
+    }
+    // The role's own policy or a boundary: refused, but the SCP is not shown to work.
+    expect(
+      classifyDenyProbe(error("AccessDenied", "... with an explicit deny in a permissions boundary")),
+    ).to.deep.equal({
+      ok: false,
+      detail:
+        "refused, but not by a service control policy: AccessDenied: ... with an explicit deny in a permissions boundary",
+    });
+    // A role that does not exist, an instance that does not exist: authorised first, then not found.
+    for (const [name, message] of [
+      ["NoSuchEntityException", "Role ssm-runas-sync-probe not found"],
+      ["InvalidInstanceId", "i-00000000000000000 is not a valid instance"],
+      ["DocumentAlreadyExists", "exists"],
+    ]) {
+      expect(classifyDenyProbe(error(name, message))).to.deep.equal({
+        ok: false,
+        detail: `NOT protected: the call got past authorisation, no service control policy denied it (${name}: ${message})`,
+      });
+    }
+    expect(classifyDenyProbe(undefined)).to.deep.equal({
+      ok: false,
+      detail: "NOT protected: the call was accepted",
+    });
   });
 });

@@ -75,6 +75,7 @@ describe("runAudit: throttled AssumeRole (aws-sdk-client-mock: moto cannot throt
         roleName: "OrganizationAccountAccessRole",
         expectation: { defaultUser: FALLBACK, overrides: {} },
         concurrency: 2,
+        regionScan: false,
         assumeRoleBackoff: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
       });
       const byAccount = Object.fromEntries(rows.map((row) => [row.accountId, row]));

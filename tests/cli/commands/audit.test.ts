@@ -1,12 +1,14 @@
-// `ssm-runas audit` end to end: the real bin against an organisation of 24 member accounts in two regions on
-// moto, with moto's IAM enforcement on so that one account's AssumeRole is really refused, and two documents
-// whose latest version is not their default (written as LZA does: UpdateDocument --document-version $LATEST).
+// `ssm-runas audit` end to end: the real bin against an organisation of 28 member accounts in two regions on
+// moto, with moto's IAM enforcement on so that one account's AssumeRole is really refused, two documents whose
+// latest version is not their default (written as LZA does: UpdateDocument --document-version $LATEST), Session
+// documents that bypass RunAs, unhealthy writers, and the guardrail SCPs missing from some accounts' paths.
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DescribeDocumentCommand, SSMClient, UpdateDocumentCommand } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { parse, stringify } from "yaml";
 import type { AuditRow, AuditStatus } from "../../../cli/auditRows";
 import { startAwsProxy, type AwsProxy } from "../../../testing/awsProxy";
@@ -16,8 +18,12 @@ import {
   enforceIamPolicies,
   runShellContent,
   seedOrganization,
+  sessionDocumentContent,
+  type GuardrailSeed,
   type SeededDocument,
   type SeededOrganization,
+  type SeededSessionDocument,
+  type SeededWriter,
 } from "../../../testing/seedOrganization";
 
 const REGIONS = ["eu-west-1", "us-east-1"] as const;
@@ -51,7 +57,35 @@ interface Seed {
   /** Per region, content written as version 2 with `UpdateDocument --document-version $LATEST`: the default
    * stays version 1. */
   latest?: [string | undefined, string | undefined];
+  /** Per region, the writer (default: healthy, with the OU's user). */
+  writers?: [SeededWriter | undefined, SeededWriter | undefined];
+  /** In the first region. */
+  sessionDocuments?: SeededSessionDocument[];
+  /** Per region, the exact detail where the status alone does not tell it (without and with the stack). */
+  details?: [string | undefined, string | undefined];
+  detailsWithStack?: [string | undefined, string | undefined];
 }
+
+const RULE_DAILY = "ssm-runas-sync-reconcile-daily";
+const RULE_ON_CHANGE = "ssm-runas-sync-reconcile-on-change";
+const BOTH_GUARDRAILS = "ssm-runas-sync-runshell-guardrail, ssm-runas-sync-session-guardrail";
+const SANDBOX_WRITER =
+  'also WRITER_UNHEALTHY: RUN_AS_DEFAULT_USER is "sandbox-user", expected "ssm-fallback"';
+const DOCUMENT_OK = "the RunShell document itself is compliant";
+const BYPASSING: SeededSessionDocument[] = [
+  {
+    name: "shell-as-ssm-user",
+    content: sessionDocumentContent("Standard_Stream", { inputs: { runAsEnabled: false } }),
+  },
+  {
+    name: "root-shell",
+    content: sessionDocumentContent("InteractiveCommands", { properties: { runAsElevated: true } }),
+  },
+  {
+    name: "plain-commands",
+    content: sessionDocumentContent("InteractiveCommands", { properties: { runAsElevated: false } }),
+  },
+];
 
 // The ground truth: what was seeded, and the status each account × region must get.
 const SEEDS: Seed[] = [
@@ -70,13 +104,22 @@ const SEEDS: Seed[] = [
     ou: "Sandbox",
     documents: [sandbox, sandbox],
     expected: ["WRONG_USER", "WRONG_USER"],
+    details: [
+      `runAsDefaultUser is "sandbox-user", expected "ssm-fallback"; ${SANDBOX_WRITER}`,
+      `runAsDefaultUser is "sandbox-user", expected "ssm-fallback"; ${SANDBOX_WRITER}`,
+    ],
     expectedWithStack: ["COMPLIANT", "COMPLIANT"],
   },
   {
+    // The writer would turn the document to the Sandbox user: without the stack, the writer is the odd one.
     name: "acct-12",
     ou: "Sandbox",
     documents: [ok, ok],
-    expected: ["COMPLIANT", "COMPLIANT"],
+    expected: ["WRITER_UNHEALTHY", "WRITER_UNHEALTHY"],
+    details: [
+      `RUN_AS_DEFAULT_USER is "sandbox-user", expected "ssm-fallback"; ${DOCUMENT_OK}`,
+      `RUN_AS_DEFAULT_USER is "sandbox-user", expected "ssm-fallback"; ${DOCUMENT_OK}`,
+    ],
     expectedWithStack: ["WRONG_USER", "WRONG_USER"],
   },
   { name: "acct-13", documents: [ok, ok], expected: ["ERROR", "ERROR"], denied: true },
@@ -91,6 +134,10 @@ const SEEDS: Seed[] = [
     ou: "Sandbox",
     documents: [sandbox, none],
     expected: ["WRONG_USER", "MISSING"],
+    details: [
+      `runAsDefaultUser is "sandbox-user", expected "ssm-fallback"; ${SANDBOX_WRITER}`,
+      `no SSM-SessionManagerRunShell: Session Manager preferences were never saved in this region; ${SANDBOX_WRITER}`,
+    ],
     expectedWithStack: ["COMPLIANT", "MISSING"],
   },
   { name: "acct-21", ou: "Legacy", documents: [ok, ok], expected: ["COMPLIANT", "COMPLIANT"] },
@@ -109,8 +156,77 @@ const SEEDS: Seed[] = [
     latest: [okRevised(), none],
     expected: ["COMPLIANT", "COMPLIANT"],
   },
+  {
+    name: "acct-25",
+    ou: "Bypass",
+    documents: [ok, ok],
+    sessionDocuments: BYPASSING,
+    expected: ["BYPASS_DOCUMENT", "COMPLIANT"],
+    details: [
+      "Session documents that bypass RunAs: root-shell (InteractiveCommands with runAsElevated true), " +
+        `shell-as-ssm-user (Standard_Stream with runAsEnabled not true); ${DOCUMENT_OK}`,
+      undefined,
+    ],
+    // The stack allows shell-as-ssm-user (allowedSessionDocuments).
+    detailsWithStack: [
+      `Session documents that bypass RunAs: root-shell (InteractiveCommands with runAsElevated true); ${DOCUMENT_OK}`,
+      undefined,
+    ],
+  },
+  {
+    name: "acct-26",
+    ou: "Unhealthy",
+    documents: [ok, ok],
+    writers: [
+      { runAsEnabled: "false", disabledRules: [RULE_DAILY] },
+      { noFunction: true, untargetedRules: [RULE_ON_CHANGE] },
+    ],
+    expected: ["WRITER_UNHEALTHY", "WRITER_UNHEALTHY"],
+    details: [
+      `RUN_AS_ENABLED is "false", expected "true", rule ${RULE_DAILY} is DISABLED; ${DOCUMENT_OK}`,
+      `function ssm-runas-sync-writer is missing, rule ${RULE_ON_CHANGE} does not target the writer; ${DOCUMENT_OK}`,
+    ],
+  },
+  {
+    name: "acct-27",
+    ou: "Unguarded",
+    documents: [ok, off],
+    expected: ["UNGUARDED", "RUNAS_DISABLED"],
+    details: [
+      `not attached to the account, its OUs or the root: ${BOTH_GUARDRAILS}; ${DOCUMENT_OK}`,
+      `runAsEnabled is false; also UNGUARDED: not attached to the account, its OUs or the root: ${BOTH_GUARDRAILS}`,
+    ],
+  },
+  {
+    name: "acct-28",
+    ou: "HalfGuarded",
+    documents: [ok, ok],
+    expected: ["UNGUARDED", "UNGUARDED"],
+    details: [
+      `not attached to the account, its OUs or the root: ssm-runas-sync-session-guardrail; ${DOCUMENT_OK}`,
+      `not attached to the account, its OUs or the root: ssm-runas-sync-session-guardrail; ${DOCUMENT_OK}`,
+    ],
+  },
 ];
-const MANAGEMENT: Seed = { name: "management", documents: [ok, ok], expected: ["COMPLIANT", "COMPLIANT"] };
+
+/** Both SCPs on every OU and every account at the root, but Unguarded (none) and HalfGuarded (one). */
+function guardrailSeed(): GuardrailSeed {
+  const guardedOus = ["Workloads", "Legacy", "Platform", "Drifted", "Revised", "Bypass", "Unhealthy"];
+  return {
+    attach: [
+      ...guardedOus.map((target) => ({ target })),
+      ...SEEDS.filter(({ ou }) => !ou).map(({ name }) => ({ target: name })),
+      { target: "HalfGuarded", policies: ["runshell"] },
+    ],
+  };
+}
+const MANAGEMENT_DETAIL = `the management account: no service control policy applies there; ${DOCUMENT_OK}`;
+const MANAGEMENT: Seed = {
+  name: "management",
+  documents: [ok, ok],
+  expected: ["UNGUARDED", "UNGUARDED"],
+  details: [MANAGEMENT_DETAIL, MANAGEMENT_DETAIL],
+};
 
 const MISSING_DETAIL =
   "no SSM-SessionManagerRunShell: Session Manager preferences were never saved in this region";
@@ -126,6 +242,11 @@ function groundTruth(org: SeededOrganization, withStack: boolean, names?: string
       const document = seed.documents[index];
       const expectedUser = withStack && seed.ou === "Sandbox" ? SANDBOX_USER : FALLBACK;
       const found = status !== "MISSING" && status !== "ERROR";
+      const exact = (
+        withStack
+          ? (seed.detailsWithStack ?? (seed.expectedWithStack ? undefined : seed.details))
+          : seed.details
+      )?.[index];
       const latest = seed.latest?.[index] !== undefined;
       const detail = {
         COMPLIANT: "",
@@ -138,14 +259,14 @@ function groundTruth(org: SeededOrganization, withStack: boolean, names?: string
           'default v1: runAsEnabled true, runAsDefaultUser "ssm-fallback"; ' +
           'latest v2: runAsEnabled false, runAsDefaultUser ""',
         ERROR: "(see DENIED_DETAIL)",
-      }[status];
+      }[status as "COMPLIANT"];
       return {
         accountId,
         region,
         status,
         runAsEnabled: found ? document!.runAsEnabled : null,
         runAsDefaultUser: found ? document!.runAsDefaultUser : null,
-        detail,
+        detail: exact ?? detail,
         defaultVersion: found ? "1" : null,
         latestVersion: found ? (latest ? "2" : "1") : null,
       };
@@ -171,6 +292,10 @@ function summaryOf(rows: AuditRow[]) {
     RUNAS_DISABLED: 0,
     WRONG_USER: 0,
     LATEST_DIFFERS: 0,
+    BYPASS_DOCUMENT: 0,
+    WRITER_UNHEALTHY: 0,
+    UNGUARDED: 0,
+    UNMANAGED_REGION: 0,
     ERROR: 0,
   };
   for (const { status } of rows) summary[status] += 1;
@@ -195,8 +320,14 @@ const READ_ONLY_OPERATIONS = [
   "ListParents",
   "ListAccountsForParent",
   "ListOrganizationalUnitsForParent",
+  "DescribeOrganization",
+  "ListPoliciesForTarget",
   "DescribeDocument",
   "GetDocument",
+  "ListDocuments",
+  "DescribeRule",
+  "ListTargetsByRule",
+  "DescribeRegions",
 ];
 
 /** Writes `content` as a new version with `--document-version $LATEST`, leaving the default where it is. */
@@ -230,7 +361,7 @@ async function writeLatest(endpoint: string, accountId: string, region: string, 
   expect([Document?.DefaultVersion, Document?.LatestVersion]).to.deep.equal(["1", "2"]);
 }
 
-describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)", function () {
+describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)", function () {
   this.timeout(120_000);
   let org: SeededOrganization;
   let proxy: AwsProxy;
@@ -248,15 +379,28 @@ describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)"
         { name: "Platform" },
         { name: "Drifted" },
         { name: "Revised" },
+        { name: "Bypass" },
+        { name: "Unhealthy" },
+        { name: "Unguarded" },
+        { name: "HalfGuarded" },
       ],
       management: { [REGIONS[0]]: ok, [REGIONS[1]]: ok },
-      accounts: SEEDS.map(({ name, ou, documents }) => ({
+      accounts: SEEDS.map(({ name, ou, documents, writers, sessionDocuments }) => ({
         name,
         ou,
         documents: Object.fromEntries(
           REGIONS.flatMap((region, index) => (documents[index] ? [[region, documents[index]]] : [])),
         ),
+        // A writer in every region, where the document is missing too: those rows stay plain MISSING.
+        writers: Object.fromEntries(
+          REGIONS.map((region, index) => [
+            region,
+            writers?.[index] ?? { user: ou === "Sandbox" ? SANDBOX_USER : FALLBACK },
+          ]),
+        ),
+        sessionDocuments: sessionDocuments ? { [REGIONS[0]]: sessionDocuments } : undefined,
       })),
+      guardrail: guardrailSeed(),
       auditor: { deniedAccounts: SEEDS.filter(({ denied }) => denied).map(({ name }) => name) },
     });
     for (const { name, latest } of SEEDS) {
@@ -284,9 +428,12 @@ describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)"
   beforeEach(() => proxy.requests.splice(0));
 
   it("--json equals the ground truth, exits 1, shows no progress in a pipe, and only reads", async () => {
-    const result = await runCli(["audit", "--expected-user", FALLBACK, "--regions", ...REGIONS, "--json"], {
-      env,
-    });
+    const result = await runCli(
+      ["audit", "--expected-user", FALLBACK, "--regions", ...REGIONS, "--json", "--no-region-scan"],
+      {
+        env,
+      },
+    );
     expect(result.stderr).to.equal("");
     expect(result.code).to.equal(1);
     const report = JSON.parse(result.stdout);
@@ -298,15 +445,27 @@ describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)"
     expectRows(report.results, expected);
     expect(report.summary).to.deep.equal(summaryOf(expected));
     expect(report.summary).to.deep.equal({
-      COMPLIANT: 31,
+      COMPLIANT: 28,
       MISSING: 5,
-      RUNAS_DISABLED: 4,
+      RUNAS_DISABLED: 5,
       WRONG_USER: 7,
       LATEST_DIFFERS: 1,
+      BYPASS_DOCUMENT: 1,
+      WRITER_UNHEALTHY: 4,
+      UNGUARDED: 5,
+      UNMANAGED_REGION: 0,
       ERROR: 2,
     });
 
-    const operations = new Set(proxy.requests.map(({ operation }) => operation));
+    // Lambda's REST protocol names the operation in the method and path alone.
+    const lambda = proxy.requests.filter(({ service }) => service === "lambda");
+    expect(lambda.length).to.equal((SEEDS.length - 1 + 1) * REGIONS.length);
+    for (const { method, path } of lambda) {
+      expect(`${method} ${path}`).to.equal("GET /2015-03-31/functions/ssm-runas-sync-writer/configuration");
+    }
+    const operations = new Set(
+      proxy.requests.filter(({ service }) => service !== "lambda").map(({ operation }) => operation),
+    );
     expect([...operations].filter((operation) => !READ_ONLY_OPERATIONS.includes(operation))).to.deep.equal(
       [],
     );
@@ -318,8 +477,20 @@ describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)"
     const missing = expected.filter(({ status }) => status === "MISSING").length;
     const latestDiffers = SEEDS.flatMap(({ latest }) => latest ?? []).filter(Boolean).length;
     expect(count("DescribeDocument")).to.equal(readable * REGIONS.length);
-    expect(count("GetDocument")).to.equal(readable * REGIONS.length - missing + latestDiffers);
-    expect(count("GetDocument")).to.equal(45);
+    // …and every other Session document of the account's own is read once.
+    const sessionDocuments = SEEDS.flatMap(({ sessionDocuments }) => sessionDocuments ?? []).length;
+    expect(count("GetDocument")).to.equal(
+      readable * REGIONS.length - missing + latestDiffers + sessionDocuments,
+    );
+    expect(count("GetDocument")).to.equal(56);
+    // Per account × region: the Session documents listed, the writer and its two rules read.
+    expect(count("ListDocuments")).to.equal(readable * REGIONS.length);
+    expect(count("DescribeRule")).to.equal(readable * REGIONS.length * 2);
+    expect(count("ListTargetsByRule")).to.equal(readable * REGIONS.length * 2);
+    // Per target, once however many accounts share it: the root, 10 OUs, 28 member accounts (the refused one
+    // too: the SCPs are read with the caller's credentials); nothing for the management account.
+    expect(count("ListPoliciesForTarget")).to.equal(1 + 10 + SEEDS.length);
+    expect([count("DescribeOrganization"), count("DescribeRegions")]).to.deep.equal([1, 0]);
   });
 
   it("--stack takes the regions and the per-OU fallback user from Pulumi.<stack>.yaml", async () => {
@@ -330,11 +501,15 @@ describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)"
       dev.config["ssm-runas-sync:regions"] = [...REGIONS];
       dev.config["ssm-runas-sync:deploymentTargets"] = [org.ouIds.Legacy, org.ouIds.Platform];
       dev.config["ssm-runas-sync:organizationalUnitOverrides"] = { [org.ouIds.Sandbox]: SANDBOX_USER };
+      dev.config["ssm-runas-sync:allowedSessionDocuments"] = ["shell-as-ssm-user"];
       fs.writeFileSync(path.join(projectDir, "Pulumi.audit.yaml"), stringify(dev));
 
-      const result = await runCli(["audit", "--stack", "audit", "--project-dir", projectDir, "--json"], {
-        env,
-      });
+      const result = await runCli(
+        ["audit", "--stack", "audit", "--project-dir", projectDir, "--json", "--no-region-scan"],
+        {
+          env,
+        },
+      );
       expect(result.stderr).to.equal("");
       expect(result.code).to.equal(1);
       expectRows(JSON.parse(result.stdout).results, groundTruth(org, true));
@@ -355,6 +530,7 @@ describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)"
         org.ouIds.Workloads,
         "--format",
         "csv",
+        "--no-region-scan",
       ],
       { env },
     );
@@ -392,7 +568,16 @@ describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)"
 
   it("prints a table by default and exits 0 when every account × region is compliant", async () => {
     const result = await runCli(
-      ["audit", "--expected-user", FALLBACK, "--regions", ...REGIONS, "--ou", org.ouIds.Platform],
+      [
+        "audit",
+        "--expected-user",
+        FALLBACK,
+        "--regions",
+        ...REGIONS,
+        "--ou",
+        org.ouIds.Platform,
+        "--no-region-scan",
+      ],
       { env },
     );
     expect(result.code).to.equal(0);
@@ -405,13 +590,24 @@ describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)"
         .flatMap((id) => REGIONS.map((region) => [id, region, "COMPLIANT", "true", FALLBACK])),
     );
     expect(lines.at(-1)).to.equal(
-      "COMPLIANT 4  MISSING 0  RUNAS_DISABLED 0  WRONG_USER 0  LATEST_DIFFERS 0  ERROR 0",
+      "COMPLIANT 4  MISSING 0  RUNAS_DISABLED 0  WRONG_USER 0  LATEST_DIFFERS 0  BYPASS_DOCUMENT 0  " +
+        "WRITER_UNHEALTHY 0  UNGUARDED 0  UNMANAGED_REGION 0  ERROR 0",
     );
   });
 
   it("a latest version that turns RunAs off behind a compliant default is LATEST_DIFFERS, exit 1", async () => {
     const result = await runCli(
-      ["audit", "--expected-user", FALLBACK, "--regions", ...REGIONS, "--ou", org.ouIds.Drifted, "--json"],
+      [
+        "audit",
+        "--expected-user",
+        FALLBACK,
+        "--regions",
+        ...REGIONS,
+        "--ou",
+        org.ouIds.Drifted,
+        "--json",
+        "--no-region-scan",
+      ],
       { env },
     );
     expect(result.code).to.equal(1);
@@ -427,7 +623,16 @@ describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)"
     expect(report.summary.LATEST_DIFFERS).to.equal(1);
     // The table says it too, versions and values in the detail.
     const table = await runCli(
-      ["audit", "--expected-user", FALLBACK, "--regions", REGIONS[0], "--ou", org.ouIds.Drifted],
+      [
+        "audit",
+        "--expected-user",
+        FALLBACK,
+        "--regions",
+        REGIONS[0],
+        "--ou",
+        org.ouIds.Drifted,
+        "--no-region-scan",
+      ],
       { env },
     );
     expect(table.code).to.equal(1);
@@ -438,7 +643,17 @@ describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)"
 
   it("a latest version that is not the default but holds the expected values too is COMPLIANT, exit 0", async () => {
     const result = await runCli(
-      ["audit", "--expected-user", FALLBACK, "--regions", ...REGIONS, "--ou", org.ouIds.Revised, "--json"],
+      [
+        "audit",
+        "--expected-user",
+        FALLBACK,
+        "--regions",
+        ...REGIONS,
+        "--ou",
+        org.ouIds.Revised,
+        "--json",
+        "--no-region-scan",
+      ],
       { env },
     );
     expect(result.code).to.equal(0);
@@ -454,6 +669,130 @@ describe("ssm-runas audit (moto, 24 member accounts × 2 regions, IAM enforced)"
       ["COMPLIANT", "1", "2"],
       ["COMPLIANT", "1", "1"],
     ]);
+  });
+
+  it("each new status alone makes the audit exit 1: BYPASS_DOCUMENT, WRITER_UNHEALTHY, UNGUARDED", async () => {
+    for (const [ou, name] of [
+      ["Bypass", "acct-25"],
+      ["Unhealthy", "acct-26"],
+      ["Unguarded", "acct-27"],
+      ["HalfGuarded", "acct-28"],
+    ]) {
+      const result = await runCli(
+        [
+          "audit",
+          "--expected-user",
+          FALLBACK,
+          "--regions",
+          ...REGIONS,
+          "--ou",
+          org.ouIds[ou],
+          "--json",
+          "--no-region-scan",
+        ],
+        { env },
+      );
+      expect(result.code, ou).to.equal(1);
+      expectRows(JSON.parse(result.stdout).results, groundTruth(org, false, [name]));
+    }
+  });
+
+  /** What moto answers DescribeRegions with, less the regions not enabled and those of other partitions. */
+  async function enabledRegions(): Promise<string[]> {
+    const ec2 = new EC2Client({
+      endpoint,
+      region: REGIONS[0],
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
+    await enforceIamPolicies(endpoint, false);
+    try {
+      const { Regions } = await ec2.send(new DescribeRegionsCommand({}));
+      return Regions!
+        .filter(
+          ({ RegionName, OptInStatus }) =>
+            OptInStatus !== "not-opted-in" && !/^(cn|us-gov)-/.test(RegionName!),
+        )
+        .map(({ RegionName }) => RegionName!);
+    } finally {
+      await enforceIamPolicies(endpoint, true);
+    }
+  }
+
+  /** Runs the audit with a copy of the dev stack whose config `change` adjusts. */
+  async function auditWithStack(change: (config: Record<string, unknown>) => void, args: string[]) {
+    const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-audit-"));
+    try {
+      fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+      const dev = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8"));
+      dev.config["ssm-runas-sync:regions"] = [...REGIONS];
+      dev.config["ssm-runas-sync:deploymentTargets"] = [org.ouIds.Legacy, org.ouIds.Platform];
+      change(dev.config);
+      fs.writeFileSync(path.join(projectDir, "Pulumi.audit.yaml"), stringify(dev));
+      return await runCli(["audit", "--stack", "audit", "--project-dir", projectDir, "--json", ...args], {
+        env,
+      });
+    } finally {
+      fs.rmSync(projectDir, { recursive: true, force: true });
+    }
+  }
+
+  const unmanagedRows = (names: string[], regions: string[]): AuditRow[] =>
+    names.flatMap((name) =>
+      regions
+        .filter((region) => !(REGIONS as readonly string[]).includes(region))
+        .map((region) => ({
+          accountId: org.accountIds[name],
+          region,
+          status: "UNMANAGED_REGION" as const,
+          runAsEnabled: null,
+          runAsDefaultUser: null,
+          detail: "enabled in the account but not a managed region: no writer keeps RunAs on there",
+          defaultVersion: null,
+          latestVersion: null,
+        })),
+    );
+
+  it("reports each enabled region outside --regions as UNMANAGED_REGION (exit 1), once per account", async () => {
+    const regions = await enabledRegions();
+    expect(regions.length).to.be.greaterThan(REGIONS.length);
+    proxy.requests.splice(0);
+    const result = await runCli(
+      ["audit", "--expected-user", FALLBACK, "--regions", ...REGIONS, "--ou", org.ouIds.Platform, "--json"],
+      { env },
+    );
+    expect(result.code).to.equal(1);
+    const report = JSON.parse(result.stdout);
+    const names = ["acct-18", "acct-19"];
+    const expected = [...groundTruth(org, false, names), ...unmanagedRows(names, regions)].sort(
+      (a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region),
+    );
+    expectRows(report.results, expected);
+    expect(report.summary.UNMANAGED_REGION).to.equal(2 * (regions.length - REGIONS.length));
+    expect(proxy.operations().filter((operation) => operation === "DescribeRegions")).to.have.length(2);
+  });
+
+  it("with the stack's restrictSessionRegions, only accounts the session guardrail misses get UNMANAGED_REGION", async () => {
+    const regions = await enabledRegions();
+    // Platform is guarded: the SCP denies sessions outside the stack's regions there.
+    const guarded = await auditWithStack(() => {}, ["--ou", org.ouIds.Platform]);
+    expect(guarded.code, guarded.stderr).to.equal(0);
+    expectRows(JSON.parse(guarded.stdout).results, groundTruth(org, true, ["acct-18", "acct-19"]));
+    // HalfGuarded has the RunShell guardrail only: sessions are not denied anywhere.
+    const half = await auditWithStack(() => {}, ["--ou", org.ouIds.HalfGuarded]);
+    expect(half.code).to.equal(1);
+    const rows: AuditRow[] = JSON.parse(half.stdout).results;
+    expect(rows.filter(({ status }) => status === "UNMANAGED_REGION")).to.deep.equal(
+      unmanagedRows(["acct-28"], regions).sort((a, b) => a.region.localeCompare(b.region)),
+    );
+    // restrictSessionRegions false: every account's other regions are reported.
+    const unrestricted = await auditWithStack(
+      (config) => (config["ssm-runas-sync:restrictSessionRegions"] = false),
+      ["--ou", org.ouIds.Platform],
+    );
+    expect(unrestricted.code).to.equal(1);
+    expect(JSON.parse(unrestricted.stdout).summary.UNMANAGED_REGION).to.equal(
+      2 * (regions.length - REGIONS.length),
+    );
   });
 
   it("exits 2 with one line when the accounts cannot be listed", async () => {

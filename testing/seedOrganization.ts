@@ -32,7 +32,6 @@ import {
   SESSION_GUARDRAIL_POLICY_NAME,
   WRITER_FUNCTION_NAME,
   WRITER_ROLE_PATH,
-  writerRoleName,
 } from "../policypack/rules/names";
 import { forEachWithConcurrency } from "../cli/concurrency";
 
@@ -198,11 +197,13 @@ async function seedWriter(
 ) {
   const config = { endpoint, region, credentials };
   const functionArn = `arn:aws:lambda:${region}:${accountId}:function:${WRITER_FUNCTION_NAME}`;
+  // As CloudFormation names it: after the stack, one per region.
+  const roleName = `StackSet-ssm-runas-sync-runshell-${region}-WriterRole`;
   if (!writer.noFunction) {
     // moto's Lambda wants the function's role to exist.
     await iam(endpoint, credentials, {
       Action: "CreateRole",
-      RoleName: writerRoleName(region),
+      RoleName: roleName,
       Path: WRITER_ROLE_PATH,
       AssumeRolePolicyDocument: policy([
         { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
@@ -213,7 +214,7 @@ async function seedWriter(
         FunctionName: WRITER_FUNCTION_NAME,
         Runtime: "nodejs22.x",
         Handler: "index.handler",
-        Role: `arn:aws:iam::${accountId}:role${WRITER_ROLE_PATH}${writerRoleName(region)}`,
+        Role: `arn:aws:iam::${accountId}:role${WRITER_ROLE_PATH}${roleName}`,
         Code: { ZipFile: EMPTY_ZIP },
         Environment: {
           Variables: {

@@ -192,3 +192,16 @@ export const AUDIT_COLUMNS: Column<AuditRow>[] = [
   { header: "DEFAULT VERSION", field: "defaultVersion", table: false },
   { header: "LATEST VERSION", field: "latestVersion", table: false },
 ];
+
+/**
+ * The audit's exit code: 0 when every row is COMPLIANT. The management account's UNGUARDED and UNMANAGED_REGION
+ * rows are reported but do not fail it: no SCP can ever apply there, so no one could make them pass, and an exit
+ * code that always fails gates nothing. Its document statuses fail like any other account's.
+ */
+export function auditExitCode(rows: readonly AuditRow[], managementAccountId: string | undefined): 0 | 1 {
+  const passes = (row: AuditRow) =>
+    row.status === "COMPLIANT" ||
+    (row.accountId === managementAccountId &&
+      (row.status === "UNGUARDED" || row.status === "UNMANAGED_REGION"));
+  return rows.every(passes) ? 0 : 1;
+}

@@ -53,6 +53,8 @@ export interface AuditResult {
   rows: AuditRow[];
   /** Accounts in scope that are suspended or closing, left out of the rows. */
   inactiveAccounts: string[];
+  /** The organisation's management account, which no SCP reaches. */
+  managementAccountId?: string;
 }
 
 /** Fails (throws) only when the audit as a whole cannot run, e.g. the accounts cannot be listed. */
@@ -143,5 +145,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     options.onReadsFound?.(options.regions.length + (regionScan ? 1 : 0));
     rows.push(...(await auditAccount(account)));
   });
-  return { rows: sortRows(rows), inactiveAccounts: inactiveAccounts.sort() };
+  return {
+    rows: sortRows(rows),
+    inactiveAccounts: inactiveAccounts.sort(),
+    managementAccountId: Organization?.MasterAccountId,
+  };
 }

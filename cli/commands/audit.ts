@@ -20,7 +20,7 @@ import {
 } from "../options";
 import { progressOnTerminal } from "../progress";
 import { renderReport, summarize, type OutputFormat } from "../report";
-import { AUDIT_COLUMNS, AUDIT_STATUSES } from "../auditRows";
+import { AUDIT_COLUMNS, AUDIT_STATUSES, auditExitCode } from "../auditRows";
 
 export const DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole";
 export const DEFAULT_CONCURRENCY = 16;
@@ -39,8 +39,9 @@ interface AuditCommandOptions extends StackOptions {
 const EXIT_CODES = `
 Exit codes: 0 every account × region is COMPLIANT; 1 some are MISSING, RUNAS_DISABLED, WRONG_USER,
 LATEST_DIFFERS, BYPASS_DOCUMENT, WRITER_UNHEALTHY, UNGUARDED, UNMANAGED_REGION or ERROR (an account that
-cannot be read is an ERROR row, not the end of the audit); 2 the audit itself failed (bad options, the
-accounts cannot be listed).
+cannot be read is an ERROR row, not the end of the audit) — but for the management account's UNGUARDED and
+UNMANAGED_REGION rows, which no SCP could ever fix; 2 the audit itself failed (bad options, the accounts
+cannot be listed).
 
 A row is COMPLIANT when the document has RunAs on with the expected user (its default version, and its latest
 too when that is another one: LATEST_DIFFERS means the latest holds other RunAs values), no Session document
@@ -133,7 +134,7 @@ export function registerAuditCommand(program: Command) {
           summary: summarize(AUDIT_STATUSES, result.rows),
         }),
       );
-      process.exitCode = result.rows.every((row) => row.status === "COMPLIANT") ? 0 : 1;
+      process.exitCode = auditExitCode(result.rows, result.managementAccountId);
     });
   registerAuditUsersCommand(audit);
 }

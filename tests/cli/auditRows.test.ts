@@ -1,7 +1,7 @@
 // The audit's pure classifier: one account × region's RunShell document, its default and its latest version,
 // against the expected fallback user.
 import { expect } from "chai";
-import { classifyDocument, sortRows } from "../../cli/auditRows";
+import { auditExitCode, classifyDocument, sortRows, type AuditRow } from "../../cli/auditRows";
 import { runShellContent } from "../../testing/seedOrganization";
 import { AUDIT_ROW_FIELDS } from "../support/cli";
 
@@ -164,5 +164,34 @@ describe("cli: RunShell classification", () => {
       "1b",
       "2a",
     ]);
+  });
+});
+
+describe("audit exit code", () => {
+  const row = (accountId: string, status: AuditRow["status"]): AuditRow => ({
+    accountId,
+    region: "eu-west-1",
+    status,
+    runAsEnabled: null,
+    runAsDefaultUser: null,
+    detail: "",
+    defaultVersion: null,
+    latestVersion: null,
+  });
+
+  it("is 0 when every row is COMPLIANT, 1 otherwise", () => {
+    expect(auditExitCode([row("111111111111", "COMPLIANT")], undefined)).to.equal(0);
+    expect(
+      auditExitCode([row("111111111111", "COMPLIANT"), row("222222222222", "UNGUARDED")], "111111111111"),
+    ).to.equal(1);
+  });
+
+  it("lets the management account's UNGUARDED and UNMANAGED_REGION rows pass, not its document statuses", () => {
+    const management = "111111111111";
+    expect(
+      auditExitCode([row(management, "UNGUARDED"), row(management, "UNMANAGED_REGION")], management),
+    ).to.equal(0);
+    expect(auditExitCode([row(management, "RUNAS_DISABLED")], management)).to.equal(1);
+    expect(auditExitCode([row("222222222222", "UNMANAGED_REGION")], management)).to.equal(1);
   });
 });

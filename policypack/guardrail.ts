@@ -33,7 +33,7 @@ import {
   RUN_AS_TAG_KEY,
   RUN_SHELL_DOCUMENT_ARN_PATTERN,
   RUN_SHELL_DOCUMENT_NAME,
-  RUNSHELL_STACKSET_ARN_PATTERN,
+  ANY_STACKSET_ARN_PATTERN,
   STACKSET_EXECUTION_ROLE_ARN_PATTERN,
 } from "./rules/names";
 import {
@@ -484,7 +484,8 @@ export const scpStackSetRoleExemptions: StackValidationPolicy = {
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// 6. A delegated administrator changes neither the StackSet nor the ABAC mapping, but the deploy roles.
+// 6. A delegated administrator changes no StackSet (the RunShell one included) nor the ABAC mapping, but the
+// deploy roles.
 
 export interface DelegatedAdminConfig {
   deployPrincipalArns?: string[];
@@ -493,9 +494,10 @@ export interface DelegatedAdminConfig {
 export const scpDelegatedAdmin: StackValidationPolicy = {
   name: "ssm-runas-scp-delegated-admin",
   description:
-    `The ssm-runas SCPs deny ${STACKSET_WRITE_ACTIONS.join(", ")} on the RunShell StackSet and ` +
-    `${ABAC_WRITE_ACTIONS.join(", ")}, exempting nothing but deployPrincipalArns: a delegated administrator ` +
-    "would otherwise rewrite the StackSet (its stacks run as an exempt role) or every engineer's RunAs user.",
+    `The ssm-runas SCPs deny ${STACKSET_WRITE_ACTIONS.join(", ")} on every StackSet (${ANY_STACKSET_ARN_PATTERN}, ` +
+    `the RunShell StackSet included) and ${ABAC_WRITE_ACTIONS.join(", ")}, exempting nothing but ` +
+    "deployPrincipalArns: a delegated administrator would otherwise rewrite the RunShell StackSet or create " +
+    "another (every StackSet's stacks run as the exempt StackSet role), or change every engineer's RunAs user.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -519,7 +521,7 @@ export const scpDelegatedAdmin: StackValidationPolicy = {
     const onlyDeploy = (s: Statement) =>
       guards(s) && exemptionsOf(s).every((e) => exemptsPattern(deploy, e.pattern));
     for (const [what, actions, target] of [
-      ["the RunShell StackSet", STACKSET_WRITE_ACTIONS, RUNSHELL_STACKSET_ARN_PATTERN],
+      ["every StackSet", STACKSET_WRITE_ACTIONS, ANY_STACKSET_ARN_PATTERN],
       ["the ABAC configuration", ABAC_WRITE_ACTIONS, IDENTITY_CENTER_INSTANCE_ARN_PATTERN],
     ] as const) {
       const missing = actions.filter((action) => !denies(statements, action, target).some(onlyDeploy));

@@ -250,11 +250,24 @@ export const scpExceptionPatternsNarrow: ResourceValidationPolicy = {
   },
 };
 
+// The writer role's path pattern, exactly, is accepted although it has no name prefix: the writer's name is
+// generated, so the whole path is the writer's, and the RunShell guardrail's WriterRole statement protects that
+// path whole (ssm-runas-scp-protects-writer and ssm-runas-scp-exemptions-protected make sure of it): no account
+// admin can create a role under it. Any other path wildcard, or this path in another account field or casing,
+// still warns.
+function isAcceptedPattern(pattern: string): boolean {
+  return (
+    isRoleNamePrefix(pattern) ||
+    pattern === WRITER_ROLE_ARN_PATTERN ||
+    patternWithin(pattern, IDENTITY_CENTER_ROLE_ARN_PATTERN)
+  );
+}
+
 function narrowCheck(statements: readonly Statement[], reportViolation: ReportViolation): void {
   const broad = new Set<string>();
   for (const statement of statements) {
     for (const { pattern } of exemptionsOf(statement)) {
-      if (!isRoleNamePrefix(pattern) && !patternWithin(pattern, IDENTITY_CENTER_ROLE_ARN_PATTERN)) {
+      if (!isAcceptedPattern(pattern)) {
         broad.add(pattern);
       }
     }

@@ -37,10 +37,11 @@ export const SESSION_GUARDRAIL_POLICY_NAME = "ssm-runas-sync-session-guardrail";
 /** The stack a service-managed StackSet creates in each member account is named `StackSet-<name>-<id>`. */
 export const RUNSHELL_STACK_ARN_PATTERN =
   "arn:aws:cloudformation:*:*:stack/StackSet-ssm-runas-sync-runshell-*";
-export const RUNSHELL_STACKSET_ARN_PATTERN = "arn:aws:cloudformation:*:*:stackset/ssm-runas-sync-runshell:*";
+/** Every StackSet (the RunShell one, `stackset/ssm-runas-sync-runshell:*`, included). */
+export const ANY_STACKSET_ARN_PATTERN = "arn:aws:cloudformation:*:*:stackset/*";
 /** Every StackSet and its targets: each StackSet's stacks run as the exempt StackSet execution role. */
 export const STACKSET_ARN_PATTERNS: readonly string[] = [
-  "arn:aws:cloudformation:*:*:stackset/*",
+  ANY_STACKSET_ARN_PATTERN,
   "arn:aws:cloudformation:*:*:stackset-target/*",
 ];
 /** Identity Center's SAML provider in each account, and the path of its permission-set roles. */

@@ -108,8 +108,12 @@ export const STACK_WRITE_ACTIONS: readonly string[] = [
   "cloudformation:SignalResource",
 ];
 
-/** What a delegated administrator must not do to the RunShell StackSet. */
+/**
+ * What a delegated administrator must not do to any StackSet: every StackSet's stacks run as the exempt
+ * StackSet execution role, so creating one is as good as rewriting the RunShell StackSet.
+ */
 export const STACKSET_WRITE_ACTIONS: readonly string[] = [
+  "cloudformation:CreateStackSet",
   "cloudformation:UpdateStackSet",
   "cloudformation:DeleteStackSet",
   "cloudformation:CreateStackInstances",
@@ -143,17 +147,6 @@ export const READ_ACTIONS: readonly string[] = [
   "logs:FilterLogEvents",
   "logs:StartQuery",
   "logs:StartLiveTail",
-];
-
-/** What would silence or rewrite the writer's logs (it writes them itself, as the writer role). */
-export const LOG_GROUP_WRITE_ACTIONS: readonly string[] = [
-  "logs:Delete*",
-  "logs:PutRetentionPolicy",
-  "logs:PutSubscriptionFilter",
-  "logs:PutDataProtectionPolicy",
-  "logs:AssociateKmsKey",
-  "logs:DisassociateKmsKey",
-  "logs:Untag*",
 ];
 
 /** Starting a session: the document it runs and the target are its resources. */

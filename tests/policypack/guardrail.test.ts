@@ -130,7 +130,7 @@ describe("policy ssm-runas-scp-exemptions-protected", () => {
         "or assume a role it matches.",
     );
     expect(messages[1]).to.match(
-      /^Exemption arn:aws:iam::\*:role\/AWSAccelerator-Deployment-Role \(ssm-runas-sync-session-guardrail statement StackSet; ssm-runas-sync-session-guardrail statement AbacConfiguration\) is not protected/,
+      /^Exemption arn:aws:iam::\*:role\/AWSAccelerator-Deployment-Role \(ssm-runas-sync-session-guardrail statement StackSets; ssm-runas-sync-session-guardrail statement AbacConfiguration\) is not protected/,
     );
     expect(messages[2]).to.include(`Exemption ${LZA_DEPLOY[1]} `);
   });
@@ -186,9 +186,7 @@ describe("policy ssm-runas-scp-exemptions-protected", () => {
     });
     const { messages } = await validateStack(scpExemptionsProtected, resources);
     expect(messages).to.have.length(1);
-    expect(messages[0]).to.match(
-      /^Exemption arn:aws:iam::\*:role\/ssm-runas-sync\/ssm-runas-sync-writer-\* /,
-    );
+    expect(messages[0]).to.match(/^Exemption arn:aws:iam::\*:role\/ssm-runas-sync\/\* /);
     expect(messages[0]).to.include(
       `${RUNSHELL} statement WriterRole applies only under Bool aws:MultiFactorAuthPresent.`,
     );
@@ -403,7 +401,7 @@ describe("policy ssm-runas-scp-delegated-admin", () => {
   });
 
   for (const [sid, what] of [
-    ["StackSet", "the RunShell StackSet (arn:aws:cloudformation:*:*:stackset/ssm-runas-sync-runshell:*)"],
+    ["StackSets", "every StackSet (arn:aws:cloudformation:*:*:stackset/*)"],
     ["AbacConfiguration", "the ABAC configuration (arn:aws:sso:::instance/*)"],
   ]) {
     it(`refuses the session guardrail without ${sid}`, async () => {
@@ -414,13 +412,34 @@ describe("policy ssm-runas-scp-delegated-admin", () => {
     });
   }
 
-  it("refuses a StackSet Deny that exempts everyone", async () => {
+  it("refuses a StackSets Deny that exempts everyone", async () => {
     const resources = await prodWith(SESSION, (statements) => {
-      setExemptions(statementWithSid(statements, "StackSet"), [...LZA_DEPLOY, "arn:aws:iam::*:role/*"]);
+      setExemptions(statementWithSid(statements, "StackSets"), [...LZA_DEPLOY, "arn:aws:iam::*:role/*"]);
     });
     const { messages } = await validateStack(scpDelegatedAdmin, resources);
     expect(messages).to.have.length(1);
-    expect(messages[0]).to.include(`${SESSION} statement StackSet exempts everyone (arn:aws:iam::*:role/*)`);
+    expect(messages[0]).to.include(`${SESSION} statement StackSets exempts everyone (arn:aws:iam::*:role/*)`);
+  });
+
+  it("accepts the RunShell StackSet covered through stackset/*, but refuses a Deny narrowed to it alone", async () => {
+    const prod = await exampleResources("prod");
+    const session = JSON.parse(String(prod.find((r) => r.inputs.name === SESSION)?.inputs.content)) as {
+      Statement: ScpStatement[];
+    };
+    expect(list(statementWithSid(session.Statement, "StackSets").Resource)).to.include(
+      "arn:aws:cloudformation:*:*:stackset/*",
+    );
+    expect(await validateStack(scpDelegatedAdmin, prod)).to.deep.equal({ messages: [] });
+    const narrowed = await prodWith(SESSION, (statements) => {
+      statementWithSid(statements, "StackSets").Resource = [
+        "arn:aws:cloudformation:*:*:stackset/ssm-runas-sync-runshell:*",
+      ];
+    });
+    const { messages } = await validateStack(scpDelegatedAdmin, narrowed);
+    expect(messages).to.have.length(1);
+    expect(messages[0]).to.match(
+      /^No Deny exempting nothing but deployPrincipalArns covers cloudformation:CreateStackSet, .* on every StackSet/,
+    );
   });
 
   it("refuses the prod stack when the pack's config names no deploy role, and a stack without any passes it", async () => {

@@ -24,7 +24,7 @@ import {
 
 const POLICY = "aws:organizations/policy:Policy";
 const DOCUMENT_ARN = "arn:aws:ssm:*:*:document/SSM-SessionManagerRunShell";
-const WRITER_ROLE = "arn:aws:iam::*:role/ssm-runas-sync/ssm-runas-sync-writer-*";
+const WRITER_ROLE = "arn:aws:iam::*:role/ssm-runas-sync/*";
 const STACKSET_ROLE = "arn:aws:iam::*:role/stacksets-exec-*";
 const LZA_EXECUTION_ROLE = "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole";
 /** LZA's Session Manager settings role: the one LZA writes the document with. */
@@ -58,7 +58,7 @@ function statementFor(statements: ScpStatement[], resource: RegExp): ScpStatemen
 }
 
 const DOCUMENT = /document\/SSM-SessionManagerRunShell$/;
-const ROLE = /ssm-runas-sync-writer-\*$/;
+const ROLE = /:role\/ssm-runas-sync\/\*$/;
 const FUNCTION = /function:ssm-runas-sync-writer$/;
 
 function exemptions(statement: ScpStatement): string[] {
@@ -343,7 +343,7 @@ describe("policy ssm-runas-scp-protects-writer", () => {
     const { messages } = await validateResource(scpProtectsWriter, scp);
     expect(messages).to.have.length(1);
     expect(messages[0]).to.match(
-      /covers iam:CreateRole, iam:DeleteRole, iam:UpdateAssumeRolePolicy, .*iam:PassRole, sts:AssumeRole on arn:aws:iam::\*:role\/ssm-runas-sync\/ssm-runas-sync-writer-\*\.$/,
+      /covers iam:CreateRole, iam:DeleteRole, iam:UpdateAssumeRolePolicy, .*iam:PassRole, sts:AssumeRole on arn:aws:iam::\*:role\/ssm-runas-sync\/\*\.$/,
     );
   });
 
@@ -428,7 +428,7 @@ describe("policy ssm-runas-scp-size (advisory)", () => {
   // The renderer refuses an SCP above the budget itself (tests/components/guardrail), so only an edited
   // program emits one: exemptions added by hand to the document Deny.
   it("warns about an SCP that an edited program pushes above 4,500 characters", async () => {
-    const many = Array.from({ length: 28 }, (_, i) => `arn:aws:iam::*:role/team-${i}-deployment-pipeline-*`);
+    const many = Array.from({ length: 16 }, (_, i) => `arn:aws:iam::*:role/team-${i}-deployment-pipeline-*`);
     const scp = withScpStatements(await programScp("prod"), (statements) => {
       const s = statementFor(statements, DOCUMENT);
       setExemptions(s, [...exemptions(s), ...many]);
@@ -465,6 +465,10 @@ describe("policy ssm-runas-scp-exception-patterns-narrow (advisory)", () => {
     ["arn:aws:iam::*:role/*/AWSAccelerator-*", true],
     ["arn:aws:iam::*:role/AWS*Accelerator", true],
     ["arn:aws:iam::123456789012:role/*", false],
+    // Only the writer's path exactly is accepted (WriterRole protects it whole): not another path, nor the
+    // writer's path in another casing, which ARN matching tells apart.
+    ["arn:aws:iam::*:role/ssm-runas-sync-ops/*", false],
+    ["arn:aws:iam::*:role/SSM-RunAs-Sync/*", false],
   ] as const) {
     it(`warns about a configured exemption broader than a role-name prefix: ${pattern}`, async () => {
       const scp = viaProgram

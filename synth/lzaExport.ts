@@ -141,7 +141,8 @@ export function renderLzaScps(resources: DeclaredResource[]): RenderedFile[] {
   return [
     ...scps.map(({ name, content }) => ({
       file: `lza/${LZA_SCP_FOLDER}/${name}.json`,
-      content: `${JSON.stringify(JSON.parse(content), null, 2)}\n`,
+      // Minified, as Organizations stores it: whether LZA strips whitespace is not documented.
+      content,
     })),
     {
       file: LZA_ORGANIZATION_FILE,

@@ -126,7 +126,7 @@ async function lzaScps(changes: Record<string, unknown> = {}) {
 }
 
 describe("SCP LZA export", () => {
-  it("writes each SCP under service-control-policies/: the scp/ content, pretty-printed", async () => {
+  it("writes each SCP under service-control-policies/: the scp/ content exactly (minified)", async () => {
     const { files, scps } = await lzaScps();
     expect(scps.map((s) => s.file)).to.deep.equal([
       `scp/${RUNSHELL_GUARDRAIL_POLICY_NAME}.json`,
@@ -136,7 +136,7 @@ describe("SCP LZA export", () => {
       const lzaFile = `lza/service-control-policies/${scp.file.slice("scp/".length)}`;
       const lza = files.find((f) => f.file === lzaFile);
       expect(lza, lzaFile).to.not.equal(undefined);
-      expect(lza!.content).to.equal(`${JSON.stringify(JSON.parse(scp.content), null, 2)}\n`);
+      expect(lza!.content).to.equal(scp.content);
       expect(JSON.parse(lza!.content)).to.deep.equal(JSON.parse(scp.content));
     }
   });

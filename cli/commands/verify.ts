@@ -1,5 +1,5 @@
 // `ssm-runas verify`: the whole chain for one engineer in one (non-production) account and region.
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
 import { DEFAULT_ROLE_NAME } from "./audit";
 import {
@@ -12,11 +12,13 @@ import {
   parseRoleName,
   parseScimSource,
   addStackOptions,
+  usageError,
   type StackOptions,
   expectationOf,
   type IdentityCenterOptions,
 } from "../options";
 import { verify } from "../aws/verify";
+import { signIn, SignInUsageError } from "../aws/signIn";
 import { formatStep } from "../verifySteps";
 
 interface VerifyOptions extends IdentityCenterOptions, StackOptions {
@@ -26,6 +28,24 @@ interface VerifyOptions extends IdentityCenterOptions, StackOptions {
   role: string;
   expectedUser?: string;
   source?: string;
+  signIn?: boolean;
+  startUrl?: string;
+  permissionSet?: string;
+}
+
+function parseStartUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== "https:") {
+    throw new InvalidArgumentError(
+      "must be the access portal's https URL, e.g. https://d-1234567890.awsapps.com/start",
+    );
+  }
+  return value;
 }
 
 export function registerVerifyCommand(program: Command) {
@@ -66,6 +86,24 @@ export function registerVerifyCommand(program: Command) {
         "--source <source>",
         `the ${RUN_AS_TAG_KEY} source to expect, e.g. \${path:userName}`,
       ).argParser(parseScimSource),
+    )
+    .addOption(
+      new Option(
+        "--sign-in",
+        "also sign in through Identity Center as `aws sso login` does (interactive: approve it in a browser)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--start-url <url>",
+        "the access portal URL for --sign-in, e.g. https://d-1234567890.awsapps.com/start",
+      ).argParser(parseStartUrl),
+    )
+    .addOption(
+      new Option(
+        "--permission-set <name>",
+        "the permission set to sign in with (default: the user's only one in --account)",
+      ),
     );
   identityCenterOptions(command)
     .addHelpText(
@@ -78,11 +116,29 @@ export function registerVerifyCommand(program: Command) {
         "  iam:TagRole of ssm-runas-sync-probe with SSMSessionRunAs (a role that does not exist: NoSuchEntity\n" +
         "    means the call was authorised; if it exists, the tag is removed again);\n" +
         "  ssm:CreateDocument of the Session document ssm-runas-sync-probe (deleted again if created).\n" +
-        "Not checked here: that Identity Center sign-in still works. After attaching the SCPs, sign in to a\n" +
-        "non-production account through the access portal by hand and start a session.",
+        "With --sign-in (interactive), one more step: a real Identity Center sign-in as `aws sso login` does it\n" +
+        "(open the URL printed on stderr, confirm the code), the permission set's role credentials for --account,\n" +
+        "and GetCallerIdentity with them. PASS: a session of the permission set's AWSReservedSSO_ role (under\n" +
+        "/aws-reserved/sso.amazonaws.com/) in --account, so the SCPs did not block the federation.",
     )
     .action(async (options: VerifyOptions, cmd: Command) => {
       const stack = loadStack(cmd, options);
+      const idcRegion = options.idcRegion ?? stack?.identityCenterRegion;
+      if (options.signIn) {
+        if (!options.startUrl)
+          usageError(cmd, "option '--sign-in' needs '--start-url <url>' (the access portal URL)");
+        if (!process.stdin.isTTY) {
+          usageError(
+            cmd,
+            "option '--sign-in' is interactive: run it in a terminal, where you can approve the sign-in",
+          );
+        }
+        if (!(idcRegion ?? process.env.AWS_REGION)) {
+          usageError(cmd, "option '--sign-in' needs '--idc-region <region>' (or --stack, or AWS_REGION)");
+        }
+      } else if (options.startUrl || options.permissionSet) {
+        usageError(cmd, "options '--start-url' and '--permission-set' go with '--sign-in'");
+      }
       const expectation = expectationOf(cmd, options.expectedUser, stack);
       const stackSource = stack?.config.accessControlAttributes.find(
         ({ key }) => key === RUN_AS_TAG_KEY,
@@ -96,13 +152,29 @@ export function registerVerifyCommand(program: Command) {
           instanceArn: options.instanceArn ?? stack?.config.identityCenterInstanceArn,
           identityStoreId: options.identityStoreId,
         },
-        identityCenterRegion: options.idcRegion ?? stack?.identityCenterRegion,
+        identityCenterRegion: idcRegion,
         expectation,
         source: options.source ?? stackSource,
         exemptRolePatterns: stack?.config.scpExceptionPrincipalArns ?? [],
         stackSetExecutionRoleArnPattern: stack?.config.stackSetExecutionRoleArnPattern,
       });
       for (const step of steps) process.stdout.write(formatStep(step));
+      if (options.signIn && options.startUrl) {
+        try {
+          const step = await signIn({
+            accountId: options.account,
+            region: options.region,
+            startUrl: options.startUrl,
+            identityCenterRegion: (idcRegion ?? process.env.AWS_REGION)!,
+            permissionSet: options.permissionSet,
+          });
+          steps.push(step);
+          process.stdout.write(formatStep(step));
+        } catch (err) {
+          if (err instanceof SignInUsageError) usageError(cmd, err.message);
+          throw err;
+        }
+      }
       process.exitCode = steps.every((step) => step.ok) ? 0 : 1;
     });
 }

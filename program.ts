@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AbacConfiguration } from "./components/abacConfiguration";
 import { refuseOverlappingTargets } from "./config/deploymentTargets";
 import { rawConfigFromPulumi } from "./config/pulumiConfig";
-import { RunShellGuardrail } from "./components/guardrail/runShellGuardrail";
+import { RunShellGuardrail, type RunShellGuardrailArgs } from "./components/guardrail/runShellGuardrail";
 import { RunShellStackSet } from "./components/runShell/runShellStackSet";
 import { parseStackConfig, type StackConfig } from "./config/schema";
 
@@ -16,6 +16,20 @@ export function loadStackConfig(): StackConfig {
     throw new pulumi.RunError(parsed.errors.join("\n"));
   }
   return parsed.config;
+}
+
+/** The guardrail's arguments from the stack config. */
+export function guardrailArgsOf(config: StackConfig): RunShellGuardrailArgs {
+  return {
+    targets: config.scpTargets,
+    exceptionPrincipalArns: config.scpExceptionPrincipalArns,
+    stackSetExecutionRoleArnPattern: config.stackSetExecutionRoleArnPattern,
+    deployPrincipalArns: config.deployPrincipalArns,
+    exceptionStackArnPatterns: config.exceptionStackArnPatterns,
+    regions: config.regions,
+    restrictSessionRegions: config.restrictSessionRegions,
+    allowedSessionDocuments: config.allowedSessionDocuments,
+  };
 }
 
 export function declareStack(config: StackConfig) {
@@ -35,16 +49,7 @@ export function declareStack(config: StackConfig) {
     includeManagementAccount: config.includeManagementAccount,
     writerRuntime: config.writerRuntime,
   });
-  const guardrail = new RunShellGuardrail("runshell-guardrail", {
-    targets: config.scpTargets,
-    exceptionPrincipalArns: config.scpExceptionPrincipalArns,
-    stackSetExecutionRoleArnPattern: config.stackSetExecutionRoleArnPattern,
-    deployPrincipalArns: config.deployPrincipalArns,
-    exceptionStackArnPatterns: config.exceptionStackArnPatterns,
-    regions: config.regions,
-    restrictSessionRegions: config.restrictSessionRegions,
-    allowedSessionDocuments: config.allowedSessionDocuments,
-  });
+  const guardrail = new RunShellGuardrail("runshell-guardrail", guardrailArgsOf(config));
   return {
     abacInstanceArn: abac.instanceArn,
     abacAttributeKeys: abac.attributeKeys,

@@ -20,6 +20,7 @@ import {
   patternWithin,
   statementCoversAction,
   statementCoversArn,
+  unguarded,
   whyNotGuarding,
   type ConditionEntry,
   type Exemption,
@@ -34,6 +35,7 @@ import {
   RUN_SHELL_DOCUMENT_ARN_PATTERN,
   RUN_SHELL_DOCUMENT_NAME,
   ANY_STACKSET_ARN_PATTERN,
+  documentArnPattern,
   STACKSET_EXECUTION_ROLE_ARN_PATTERN,
 } from "./rules/names";
 import {
@@ -185,11 +187,6 @@ export interface SessionDocumentsConfig {
   allowedSessionDocuments?: string[];
 }
 
-/** Any account's (or AWS's, which has none) document of that name, in any region. */
-function documentPattern(name: string): string {
-  return `arn:aws:ssm:*:*:document/${name}`;
-}
-
 // Documents a session must not run on unless allowed: AWS's own Session documents, a look-alike of the
 // RunShell document and documents of arbitrary names (with and without an account).
 const PROBE_DOCUMENTS = [
@@ -226,7 +223,7 @@ function holdsUnder(statement: Statement, expected: ConditionEntry): boolean {
 
 function sessionDocumentProblems(statements: readonly Statement[], allowed: readonly string[]): string[] {
   const names = [RUN_SHELL_DOCUMENT_NAME, ...allowed];
-  const allowedDocuments = names.map(documentPattern);
+  const allowedDocuments = names.map(documentArnPattern);
   const isAllowed = (arn: string) => allowedDocuments.some((p) => arnMatches(p, arn));
   const withinAllowed = (entry: string) =>
     coversPattern(
@@ -255,7 +252,7 @@ function sessionDocumentProblems(statements: readonly Statement[], allowed: read
     (name) =>
       !statements.some((s) => {
         if (s.effect !== "Deny" || !SESSION_ACTIONS.every((a) => statementCoversAction(s, a))) return false;
-        if (!coversPattern((arn) => statementCoversArn(s, arn), documentPattern(name))) return false;
+        if (!coversPattern((arn) => statementCoversArn(s, arn), documentArnPattern(name))) return false;
         const condition = hasCondition(
           s,
           (c) =>
@@ -466,7 +463,7 @@ export const scpStackSetRoleExemptions: StackValidationPolicy = {
     if (role !== STACKSET_EXECUTION_ROLE_ARN_PATTERN) return;
     const onlyRole = (s: Statement) =>
       guards(s) && exemptionsOf(s).every((e) => e.wildcard && patternWithin(e.pattern, role));
-    const missing = ROLE_WRITE_ACTIONS.filter((action) => !denies(statements, action, role).some(onlyRole));
+    const missing = unguarded(statements, ROLE_WRITE_ACTIONS, role, onlyRole);
     if (missing.length === 0) return;
     const others = new Set<string>();
     for (const action of missing) {
@@ -524,7 +521,7 @@ export const scpDelegatedAdmin: StackValidationPolicy = {
       ["every StackSet", STACKSET_WRITE_ACTIONS, ANY_STACKSET_ARN_PATTERN],
       ["the ABAC configuration", ABAC_WRITE_ACTIONS, IDENTITY_CENTER_INSTANCE_ARN_PATTERN],
     ] as const) {
-      const missing = actions.filter((action) => !denies(statements, action, target).some(onlyDeploy));
+      const missing = unguarded(statements, actions, target, onlyDeploy);
       if (missing.length === 0) continue;
       const reasons = new Set<string>();
       for (const action of missing) {

@@ -248,6 +248,16 @@ export function guards(statement: Statement): boolean {
   return otherConditions(statement).length === 0 && !exemptionsOf(statement).some((e) => exemptsEveryone(e));
 }
 
+/** The actions of `actions` that no Deny satisfying `holds` (by default: a guard) covers on `arnPattern`. */
+export function unguarded(
+  statements: readonly Statement[],
+  actions: readonly string[],
+  arnPattern: string,
+  holds: (statement: Statement) => boolean = guards,
+): string[] {
+  return actions.filter((action) => !denies(statements, action, arnPattern).some(holds));
+}
+
 /** Why a Deny does not hold (see guards), or undefined when it does. */
 export function whyNotGuarding(statement: Statement): string | undefined {
   const other = otherConditions(statement);

@@ -7,10 +7,10 @@ import {
   exemptsEveryone,
   exemptsPattern,
   isRoleNamePrefix,
-  guards,
   otherConditions,
   parsePolicyDocument,
   patternWithin,
+  unguarded,
   type Statement,
 } from "./iam";
 import { contentText, isRunShellScp, isScp, isSessionScp } from "./resources";
@@ -31,15 +31,6 @@ import {
   RULE_WRITE_ACTIONS,
 } from "./rules/scpActions";
 import { DEFAULT_MAX_SCP_CHARACTERS, SCP_MAX_CHARACTERS } from "./rules/values";
-
-/** The actions of `actions` no guarding Deny covers on `arnPattern`. */
-function unguarded(
-  statements: readonly Statement[],
-  actions: readonly string[],
-  arnPattern: string,
-): string[] {
-  return actions.filter((action) => !denies(statements, action, arnPattern).some(guards));
-}
 
 /** Every Deny statement that touches a document write action on the document. */
 function documentDenies(statements: readonly Statement[]): Statement[] {

@@ -8,7 +8,7 @@ import {
   SSOOIDCClient,
   StartDeviceAuthorizationCommand,
 } from "@aws-sdk/client-sso-oidc";
-import { GetRoleCredentialsCommand, ListAccountRolesCommand, SSOClient } from "@aws-sdk/client-sso";
+import { GetRoleCredentialsCommand, paginateListAccountRoles, SSOClient } from "@aws-sdk/client-sso";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { describeError } from "../errors";
 import { chooseRole, fail, nextPoll, signInVerdict, type StepResult } from "../verifySteps";
@@ -108,14 +108,12 @@ export async function signIn(input: SignInInput, deps: Partial<SignInDeps> = {})
   let roles: string[];
   try {
     roles = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await portal.send(
-        new ListAccountRolesCommand({ accessToken, accountId: input.accountId, nextToken }),
-      );
+    for await (const page of paginateListAccountRoles(
+      { client: portal },
+      { accessToken, accountId: input.accountId },
+    )) {
       roles.push(...(page.roleList ?? []).flatMap(({ roleName }) => (roleName ? [roleName] : [])));
-      nextToken = page.nextToken;
-    } while (nextToken);
+    }
   } catch (err) {
     return fail(title, `ListAccountRoles ${input.accountId}: ${describeError(err)}`);
   }

@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../../policypack/rules/types";
-import { renderScp, scpPolicies, scpSizeError } from "./scpDocument";
+import { renderScp, scpPolicies, scpSizeError, type ScpOptions } from "./scpDocument";
 
 export interface RunShellGuardrailArgs {
   /** Organisation root or OU ids both SCPs are attached to. */
@@ -23,6 +23,19 @@ export interface RunShellGuardrailArgs {
   allowedSessionDocuments?: string[];
 }
 
+/** What the renderer takes from the component's arguments, defaults applied. */
+export function scpOptionsOf(args: RunShellGuardrailArgs): ScpOptions {
+  return {
+    exceptionPrincipalArns: args.exceptionPrincipalArns,
+    stackSetExecutionRoleArnPattern: args.stackSetExecutionRoleArnPattern,
+    deployPrincipalArns: args.deployPrincipalArns,
+    exceptionStackArnPatterns: args.exceptionStackArnPatterns ?? [],
+    regions: args.regions,
+    restrictSessionRegions: args.restrictSessionRegions ?? true,
+    allowedSessionDocuments: args.allowedSessionDocuments ?? [],
+  };
+}
+
 /**
  * The two SCPs that keep RunAs in force — the RunShell guardrail (the document, its writer and every exempt
  * principal) and the session guardrail (which document, tag and region a session may use) — attached to every
@@ -35,15 +48,7 @@ export class RunShellGuardrail extends pulumi.ComponentResource {
 
   constructor(name: string, args: RunShellGuardrailArgs, opts?: pulumi.ComponentResourceOptions) {
     super(COMPONENT_TYPES.runShellGuardrail, name, {}, opts);
-    const documents = scpPolicies({
-      exceptionPrincipalArns: args.exceptionPrincipalArns,
-      stackSetExecutionRoleArnPattern: args.stackSetExecutionRoleArnPattern,
-      deployPrincipalArns: args.deployPrincipalArns,
-      exceptionStackArnPatterns: args.exceptionStackArnPatterns ?? [],
-      regions: args.regions,
-      restrictSessionRegions: args.restrictSessionRegions ?? true,
-      allowedSessionDocuments: args.allowedSessionDocuments ?? [],
-    });
+    const documents = scpPolicies(scpOptionsOf(args));
     const contents = documents.map(renderScp);
     // Refused at preview, in one line: AWS would only refuse it half-way through an update.
     documents.forEach((document, index) => {

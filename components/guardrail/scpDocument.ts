@@ -11,6 +11,7 @@
 // principals that manage it (docs/threat-model.md walks through each).
 import {
   CONFIG_NAMESPACE,
+  documentArnPattern,
   IDENTITY_CENTER_ROLE_ARN_PATTERN,
   RECONCILE_RULE_ARN_PATTERNS,
   RUN_AS_TAG_KEY,
@@ -129,11 +130,6 @@ function denyAllButReads(
   );
 }
 
-/** An SSM document ARN in every region and account (`*` also matches the empty account of AWS-owned ones). */
-function documentArn(name: string): string {
-  return `arn:aws:ssm:*:*:document/${name}`;
-}
-
 /** The Lambda functions, and their versions and aliases, named like a role pattern without a path. */
 function functionsNamedLike(roleArnPattern: string): string[] {
   const name = roleArnPattern.split(":role/")[1];
@@ -208,9 +204,9 @@ function runShellGuardrail(options: ScpOptions): ScpDocument {
 
 function sessionGuardrail(options: ScpOptions): ScpDocument {
   const names = [RUN_SHELL_DOCUMENT_NAME, ...options.allowedSessionDocuments];
-  const documents = names.map(documentArn);
+  const documents = names.map(documentArnPattern);
   // AWS-owned documents (the `AWS-` prefix is reserved) belong to no account of the organisation.
-  const ownDocuments = names.filter((name) => !name.startsWith("AWS-")).map(documentArn);
+  const ownDocuments = names.filter((name) => !name.startsWith("AWS-")).map(documentArnPattern);
   const documentWriters = [
     WRITER_ROLE_ARN_PATTERN,
     options.stackSetExecutionRoleArnPattern,

@@ -73,6 +73,11 @@ export const WRITER_ROLE_ARN_PATTERN = "arn:aws:iam::*:role/ssm-runas-sync/*";
 /** The role service-managed StackSets deploy stack instances with, in every member account. */
 export const STACKSET_EXECUTION_ROLE_ARN_PATTERN = "arn:aws:iam::*:role/stacksets-exec-*";
 
+/** An SSM document of that name in any region and account (`*` also matches the empty account of AWS-owned ones). */
+export function documentArnPattern(name: string): string {
+  return `arn:aws:ssm:*:*:document/${name}`;
+}
+
 export const RUN_SHELL_DOCUMENT_ARN_PATTERN = "arn:aws:ssm:*:*:document/SSM-SessionManagerRunShell";
 export const WRITER_FUNCTION_ARN_PATTERN = "arn:aws:lambda:*:*:function:ssm-runas-sync-writer";
 export const RECONCILE_RULE_ARN_PATTERNS: readonly string[] = [

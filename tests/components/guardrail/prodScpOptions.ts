@@ -1,24 +1,12 @@
-// prod's SCP options, read from Pulumi.prod.yaml the way program.ts hands them to the renderer.
+// prod's SCP options, mapped from Pulumi.prod.yaml by the program's and the component's own functions.
+import { scpOptionsOf } from "../../../components/guardrail/runShellGuardrail";
 import type { ScpOptions } from "../../../components/guardrail/scpDocument";
-import { parseStackConfig, type StackConfig } from "../../../config/schema";
+import { parseStackConfig } from "../../../config/schema";
+import { guardrailArgsOf } from "../../../program";
 import { exampleRawConfig } from "../../support/exampleStacks";
 
-export function exampleConfig(stack: string): StackConfig {
-  const parsed = parseStackConfig(exampleRawConfig(stack));
+export function prodScpOptions(): ScpOptions {
+  const parsed = parseStackConfig(exampleRawConfig("prod"));
   if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
-  return parsed.config;
+  return scpOptionsOf(guardrailArgsOf(parsed.config));
 }
-
-export function scpOptionsOf(config: StackConfig): ScpOptions {
-  return {
-    exceptionPrincipalArns: config.scpExceptionPrincipalArns,
-    stackSetExecutionRoleArnPattern: config.stackSetExecutionRoleArnPattern,
-    deployPrincipalArns: config.deployPrincipalArns,
-    exceptionStackArnPatterns: config.exceptionStackArnPatterns,
-    regions: config.regions,
-    restrictSessionRegions: config.restrictSessionRegions,
-    allowedSessionDocuments: config.allowedSessionDocuments,
-  };
-}
-
-export const prodScpOptions = (): ScpOptions => scpOptionsOf(exampleConfig("prod"));

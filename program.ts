@@ -1,6 +1,7 @@
 // The Pulumi program: validate the whole stack config first, then declare the components.
 import * as pulumi from "@pulumi/pulumi";
 import { AbacConfiguration } from "./components/abacConfiguration";
+import { readManagementProviderArgs, type ManagementProviderArgs } from "./config/awsProvider";
 import { refuseOverlappingTargets } from "./config/deploymentTargets";
 import { rawConfigFromPulumi } from "./config/pulumiConfig";
 import { RunShellGuardrail, type RunShellGuardrailArgs } from "./components/guardrail/runShellGuardrail";
@@ -32,7 +33,8 @@ export function guardrailArgsOf(config: StackConfig): RunShellGuardrailArgs {
   };
 }
 
-export function declareStack(config: StackConfig) {
+/** `managementProviderArgs`: required with includeManagementAccount (config/awsProvider.ts). */
+export function declareStack(config: StackConfig, managementProviderArgs?: ManagementProviderArgs) {
   const abac = new AbacConfiguration("identity-center-abac", {
     instanceArn: config.identityCenterInstanceArn,
     attributes: config.accessControlAttributes,
@@ -47,6 +49,7 @@ export function declareStack(config: StackConfig) {
     onDelete: config.onDelete,
     operationPreferences: config.stackSetOperationPreferences,
     includeManagementAccount: config.includeManagementAccount,
+    managementProviderArgs,
     writerRuntime: config.writerRuntime,
   });
   const guardrail = new RunShellGuardrail("runshell-guardrail", guardrailArgsOf(config));
@@ -66,5 +69,8 @@ export function declareStack(config: StackConfig) {
 export async function runProgram() {
   const config = loadStackConfig();
   await refuseOverlappingTargets(config);
-  return declareStack(config);
+  const managementProviderArgs = config.includeManagementAccount
+    ? await readManagementProviderArgs()
+    : undefined;
+  return declareStack(config, managementProviderArgs);
 }

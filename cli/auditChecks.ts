@@ -11,6 +11,7 @@ import {
   SESSION_GUARDRAIL_POLICY_NAME,
   WRITER_FUNCTION_NAME,
 } from "../policypack/rules/names";
+import { regionPartition } from "../config/regions";
 import { parseContent, type AuditRow, type AuditStatus } from "./auditRows";
 
 /** A read at the edge: what was found, or why it could not be read. */
@@ -261,16 +262,6 @@ export function unmanagedRegionRow(accountId: string, region: string): AuditRow 
   };
 }
 
-/** The partition a region belongs to, from its name (as the SDK's endpoint rules group them). */
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  if (region.startsWith("us-isob-")) return "aws-iso-b";
-  if (region.startsWith("us-iso-")) return "aws-iso";
-  if (region.startsWith("eusc-")) return "aws-eusc";
-  return "aws";
-}
-
 /** The enabled regions of `partition` outside `managed`, sorted. */
 export function unmanagedRegions(
   enabled: readonly { name: string; optInStatus?: string }[],
@@ -278,7 +269,7 @@ export function unmanagedRegions(
   partition: string,
 ): string[] {
   return enabled
-    .filter(({ name, optInStatus }) => optInStatus !== "not-opted-in" && partitionOf(name) === partition)
+    .filter(({ name, optInStatus }) => optInStatus !== "not-opted-in" && regionPartition(name) === partition)
     .map(({ name }) => name)
     .filter((name) => !managed.includes(name))
     .sort();

@@ -7,13 +7,12 @@ import {
   INSTANCE_ARN_PATTERN,
   INSTANCE_ARN_RULE,
   OU_ID_PATTERN,
-  REGION_PATTERN,
-  REGION_RULE,
   ROOT_ID_PATTERN,
   ROOT_OR_OU_ID_RULE,
   SCIM_SOURCE_PATTERN,
   sessionUserProblem,
 } from "../policypack/rules/values";
+import { regionProblem } from "../config/regions";
 import { parseStackConfig, type StackConfig } from "../config/schema";
 import { PROJECT_DIR, readStackConfig, StackFileError } from "../synth/stackFiles";
 import { expectationFromStack, type UserExpectation } from "./expectedUser";
@@ -45,7 +44,12 @@ function each<T>(parse: (value: string) => T) {
   return (value: string, previous: T[] | undefined) => [...(previous ?? []), parse(value)];
 }
 
-export const parseRegion = matching(REGION_PATTERN, REGION_RULE);
+/** The stack config's rule for a region name (config/regions.ts). */
+export function parseRegion(value: string): string {
+  const problem = regionProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
+}
 export const parseAccountId = matching(ACCOUNT_ID_PATTERN, "must be a 12-digit AWS account id");
 export const parseInstanceArn = matching(INSTANCE_ARN_PATTERN, INSTANCE_ARN_RULE);
 export const parseIdentityStoreId = matching(

@@ -1,6 +1,7 @@
 // The stack-config contract: every key is parsed and validated here, before any resource is declared. Pure: it
 // takes raw values and returns either the typed config or one line per error. The rules themselves (patterns,
-// limits, enums) live in policypack/rules, which the CLI, the writer and the policy pack share.
+// limits, enums) live in policypack/rules, which the CLI, the writer and the policy pack share; region names are
+// checked against the AWS SDK's partition data (config/regions.ts).
 import { z } from "zod";
 import { attributeListProblems } from "../policypack/rules/abacAttributes";
 import {
@@ -8,6 +9,7 @@ import {
   RUN_SHELL_DOCUMENT_NAME,
   STACKSET_EXECUTION_ROLE_ARN_PATTERN,
 } from "../policypack/rules/names";
+import { isOptInRegion, knownRegion, regionProblem } from "./regions";
 import {
   ATTRIBUTE_KEY_PATTERN,
   CALL_AS_VALUES,
@@ -22,8 +24,6 @@ import {
   NEWEST_NODEJS_RUNTIME,
   ON_DELETE_VALUES,
   OU_ID_PATTERN,
-  REGION_PATTERN,
-  REGION_RULE,
   ROLE_ARN_PATTERN,
   STACK_ARN_PATTERN,
   ROOT_ID_PATTERN,
@@ -51,7 +51,10 @@ const exemptRoleArnPattern = z
     "exempts every role: name a role prefix such as arn:aws:iam::*:role/AWSAccelerator-*",
   );
 
-const region = z.string().regex(REGION_PATTERN, REGION_RULE);
+const region = z.string().superRefine((name, ctx) => {
+  const problem = regionProblem(name);
+  if (problem) ctx.addIssue({ code: "custom", input: name, message: problem });
+});
 
 const uniqueList = <T extends z.ZodType<string>>(item: T, what: string) =>
   z
@@ -270,6 +273,20 @@ export function sourcePathWarnings(config: StackConfig): string[] {
   });
 }
 
+/** Opt-in regions are allowed, but every account must have enabled them before the writer can land there. */
+export function optInRegionWarnings(config: StackConfig): string[] {
+  return config.regions.flatMap((name, index) =>
+    isOptInRegion(name)
+      ? [
+          `${configKeyOf(["regions", index])}: ${JSON.stringify(name)} (${knownRegion(name)?.description}) is an ` +
+            'opt-in region: disabled in every account until enabled there (AWS Account Management, "Specify which ' +
+            'AWS Regions your account can use"); enable it in each target account, and the management account ' +
+            "with includeManagementAccount, before deploying",
+        ]
+      : [],
+  );
+}
+
 export function parseStackConfig(raw: RawStackConfig): ParseResult {
   const result = stackConfigSchema.safeParse(raw);
   if (!result.success) {
@@ -296,7 +313,11 @@ export function parseStackConfig(raw: RawStackConfig): ParseResult {
     });
     return { ok: false, errors: errors.flatMap((line) => line.split("\n")), warnings: [] };
   }
-  return { ok: true, config: result.data, warnings: sourcePathWarnings(result.data) };
+  return {
+    ok: true,
+    config: result.data,
+    warnings: [...sourcePathWarnings(result.data), ...optInRegionWarnings(result.data)],
+  };
 }
 
 /** The keys of the contract, in declaration order. */

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { GET_ORGANIZATION_INVOKE } from "../config/awsProvider";
 import { DESCENDANT_OUS_INVOKE } from "../config/deploymentTargets";
 import runStack from "../index";
 import { runOnMocks } from "./mockRuntime";
@@ -12,8 +13,14 @@ import { renderAll } from "./render";
 import { type RenderedFile } from "./renderedFile";
 import { PROJECT_DIR, readProjectFile, readStackConfig, StackFileError } from "./stackFiles";
 
+/** Offline the management account is unknown: its providers are pinned to this placeholder instead. */
+export const OFFLINE_MANAGEMENT_ACCOUNT_ID = "000000000000";
+
 // Offline the organisation is unknown: no OU has descendants, so only overlaps the config itself shows are refused.
-const OFFLINE_INVOKES = { [DESCENDANT_OUS_INVOKE]: () => ({ childrens: [] }) };
+export const OFFLINE_INVOKES = {
+  [DESCENDANT_OUS_INVOKE]: () => ({ childrens: [] }),
+  [GET_ORGANIZATION_INVOKE]: () => ({ masterAccountId: OFFLINE_MANAGEMENT_ACCOUNT_ID }),
+};
 
 export interface SynthOptions {
   stack: string;

@@ -1,6 +1,7 @@
 // The RunShell StackSet component: the writer in every member account × region.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { ManagementProviderArgs } from "../../config/awsProvider";
 import { DEFAULT_STACKSET_OPERATION_PREFERENCES, type StackConfig } from "../../config/schema";
 import { writerInlineCode } from "../../lambda/bundle";
 import {
@@ -31,6 +32,12 @@ export interface RunShellStackSetArgs {
   operationPreferences?: StackSetOperationPreferences;
   /** Also deploy the template as a plain stack per region in the account the program runs in. */
   includeManagementAccount?: boolean;
+  /**
+   * Required with `includeManagementAccount`: what each management-account provider is built from besides its
+   * region, the stack's `aws:` settings pinned to the management account (config/awsProvider.ts). An explicit
+   * provider reads none of the stack's `aws:` config itself.
+   */
+  managementProviderArgs?: ManagementProviderArgs;
   /** Lambda runtime of the writer; default the newest Node.js runtime Lambda offers. */
   writerRuntime?: string;
 }
@@ -49,6 +56,11 @@ export class RunShellStackSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: RunShellStackSetArgs, opts?: pulumi.ComponentResourceOptions) {
     super(COMPONENT_TYPES.runShellStackSet, name, {}, opts);
+    if (args.includeManagementAccount && !args.managementProviderArgs) {
+      throw new pulumi.RunError(
+        `RunShellStackSet ${name}: includeManagementAccount needs managementProviderArgs, or its providers would deploy with whatever credentials the environment holds`,
+      );
+    }
     const callAs = args.callAs ?? "SELF";
     const preferences = args.operationPreferences ?? DEFAULT_STACKSET_OPERATION_PREFERENCES;
     const parameters = templateParameters(args.defaultUser, args.onDelete ?? "retain");
@@ -107,7 +119,11 @@ export class RunShellStackSet extends pulumi.ComponentResource {
     }
 
     const managementStacks = (args.includeManagementAccount ? args.regions : []).map((region) => {
-      const provider = new aws.Provider(`${name}-management-${region}`, { region }, { parent: this });
+      const provider = new aws.Provider(
+        `${name}-management-${region}`,
+        { ...args.managementProviderArgs, region },
+        { parent: this },
+      );
       return new aws.cloudformation.Stack(
         `${name}-management-${region}`,
         {

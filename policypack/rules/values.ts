@@ -23,9 +23,6 @@ export const ROOT_OR_OU_ID_RULE = "must be an organisation root id (r-xxxx) or a
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** SSM's own constraint on a document name (API reference, CreateDocument.Name). */
 export const DOCUMENT_NAME_PATTERN = /^[a-zA-Z0-9_\-.]{3,128}$/;
-export const REGION_PATTERN =
-  /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central)(east|west)?-\d{1,2}$/;
-export const REGION_RULE = "must be an AWS region name such as eu-west-1";
 /** An IAM role ARN, optionally with `*`/`?` wildcards, as SCP conditions on aws:PrincipalArn take them. */
 /** A CloudFormation stack ARN, optionally with `*`/`?` wildcards. */
 export const STACK_ARN_PATTERN =

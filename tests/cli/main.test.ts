@@ -114,8 +114,16 @@ describe("ssm-runas bad options", () => {
       "error: option '--concurrency <n>' argument '0' is invalid. must be a whole number from 1 to 256",
     ],
     [
-      ["audit", "--expected-user", "x", "--regions", "moon-1"],
-      "error: option '--regions <region...>' argument 'moon-1' is invalid. must be an AWS region name such as eu-west-1",
+      ["audit", "--expected-user", "x", "--regions", "eu-west-1", "eu-west-9"],
+      "error: option '--regions <region...>' argument 'eu-west-9' is invalid. not an AWS region: the AWS SDK's partition data lists no region of that name",
+    ],
+    [
+      ["audit", "--expected-user", "x", "--regions", "cn-north-1"],
+      "error: option '--regions <region...>' argument 'cn-north-1' is invalid. a region of the aws-cn partition (China (Beijing)), but the stack is in the aws partition",
+    ],
+    [
+      ["verify", "--account", "111111111111", "--region", "eu-west-9", "--user", "a"],
+      "error: option '--region <region>' argument 'eu-west-9' is invalid. not an AWS region",
     ],
     [
       ["audit", "--expected-user", "root"],

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { rawConfigFromPulumi } from "../../config/pulumiConfig";
+import { DEFAULT_ENABLED_REGIONS } from "../../config/regions";
 import { parseStackConfig, type RawStackConfig } from "../../config/schema";
 import { EXAMPLE_STACKS, exampleRawConfig } from "../support/exampleStacks";
 
@@ -338,9 +339,30 @@ describe("stack config", () => {
         { ...valid(), regions: ["eu-west-1", "europe-1"] },
         "regions[1]",
         '"europe-1"',
-        /region name/,
+        /not an AWS region/,
       );
     });
+
+    it("a region of the right shape that AWS's partition data does not list: one line naming the key", () => {
+      expect(errorsFor({ ...valid(), regions: ["eu-west-9"] })).to.deep.equal([
+        'ssm-runas-sync:regions[0]: "eu-west-9" is invalid: not an AWS region: the AWS SDK\'s partition data ' +
+          "lists no region of that name (a typo, or a region newer than the installed @aws-sdk/core)",
+      ]);
+    });
+
+    for (const [name, partition] of [
+      ["cn-north-1", "aws-cn"],
+      ["us-gov-west-1", "aws-us-gov"],
+    ]) {
+      it(`a region of another partition: ${name}`, () => {
+        expectOneError(
+          { ...valid(), regions: ["eu-west-1", name] },
+          "regions[1]",
+          `"${name}"`,
+          new RegExp(`a region of the ${partition} partition .*, but the stack is in the aws partition`),
+        );
+      });
+    }
 
     it("an exception principal that is not a role ARN", () => {
       expectOneError(
@@ -425,6 +447,21 @@ describe("stack config", () => {
       expect(result.warnings).to.have.length(1);
       expect(result.warnings[0]).to.contain("ssm-runas-sync:accessControlAttributes[0].source");
       expect(result.warnings[0]).to.contain("enterprise.sAMAccountName");
+    });
+
+    it("on an opt-in region, accepting it", () => {
+      const result = parseStackConfig({ ...valid(), regions: ["eu-west-1", "af-south-1"] });
+      expect(result.ok).to.equal(true);
+      expect(result.warnings).to.have.length(1);
+      expect(result.warnings[0]).to.match(
+        /^ssm-runas-sync:regions\[1\]: "af-south-1" \(Africa \(Cape Town\)\) is an opt-in region: /,
+      );
+      expect(result.warnings[0]).not.to.contain("\n");
+    });
+
+    it("on no region enabled by default", () => {
+      const result = parseStackConfig({ ...valid(), regions: [...DEFAULT_ENABLED_REGIONS] });
+      expect(result.ok && result.warnings).to.deep.equal([]);
     });
 
     it("not on documented paths", () => {

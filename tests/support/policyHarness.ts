@@ -13,6 +13,7 @@ import {
 } from "../../synth/policyArgs";
 import { resolvePolicyConfig, type PolicyPackConfig } from "../../synth/policyConfig";
 import { exampleRawConfig } from "./exampleStacks";
+import { MANAGEMENT_PROVIDER_ARGS } from "./runShell";
 
 export const PROJECT = "ssm-runas-sync";
 
@@ -80,7 +81,10 @@ const programRuns = new Map<string, Promise<DeclaredResource[]>>();
 export async function programResourcesFor(raw: RawStackConfig, stack = "test"): Promise<DeclaredResource[]> {
   const parsed = parseStackConfig(raw);
   if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
-  const run = await runOnMocks(() => declareStack(parsed.config), { stack, config: {} });
+  const run = await runOnMocks(() => declareStack(parsed.config, MANAGEMENT_PROVIDER_ARGS), {
+    stack,
+    config: {},
+  });
   return run.resources;
 }
 

@@ -2,6 +2,7 @@
 // mock runtime's resource list leaves out: which provider each resource was given, and how many resources
 // were constructed at all (so a refusal can be shown to have declared nothing).
 import * as pulumi from "@pulumi/pulumi";
+import { GET_ORGANIZATION_INVOKE, type ManagementProviderArgs } from "../../config/awsProvider";
 import { DESCENDANT_OUS_INVOKE } from "../../config/deploymentTargets";
 import { runProgram } from "../../program";
 import { runOnMocks, type DeclaredResource, type MockRun } from "../../synth/mockRuntime";
@@ -13,6 +14,13 @@ export const STACK = "aws:cloudformation/stack:Stack";
 export const AWS_PROVIDER = "pulumi:providers:aws";
 export const COMPONENT = "ssm-runas-sync:index:RunShellStackSet";
 
+/** The management account Organizations names on these mocks. */
+export const MANAGEMENT_ACCOUNT_ID = "111111111111";
+/** The management-account provider settings of a stack without `aws:` credentials settings. */
+export const MANAGEMENT_PROVIDER_ARGS: ManagementProviderArgs = {
+  allowedAccountIds: [MANAGEMENT_ACCOUNT_ID],
+};
+
 export interface Recorded {
   /** Resource name → name of the provider resource it was given explicitly. */
   providerOf: Map<string, string>;
@@ -20,6 +28,8 @@ export interface Recorded {
   constructed: number;
   /** The OUs the program asked Organizations about. */
   askedFor: string[];
+  /** How often the program asked Organizations for the organisation (its management account). */
+  organizationReads: number;
 }
 
 /** `namespace:key` → string config of the prod stack with `changes` applied (structured values as JSON). */
@@ -48,6 +58,10 @@ function execute(config: Record<string, string>, descendants: Record<string, str
       stack: "prod",
       config,
       invokes: {
+        [GET_ORGANIZATION_INVOKE]: () => {
+          recorded.organizationReads++;
+          return { masterAccountId: MANAGEMENT_ACCOUNT_ID };
+        },
         [DESCENDANT_OUS_INVOKE]: ({ parentId }) => {
           recorded.askedFor.push(String(parentId));
           const below = descendants[String(parentId)] ?? [];
@@ -58,7 +72,12 @@ function execute(config: Record<string, string>, descendants: Record<string, str
   );
 }
 
-const nothingRecorded = (): Recorded => ({ providerOf: new Map(), constructed: 0, askedFor: [] });
+const nothingRecorded = (): Recorded => ({
+  providerOf: new Map(),
+  constructed: 0,
+  askedFor: [],
+  organizationReads: 0,
+});
 
 /** Runs `runProgram` for `config`; Organizations answers with `descendants` (OU → OUs below it, any depth). */
 export async function runStack(

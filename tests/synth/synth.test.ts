@@ -45,7 +45,7 @@ const BAD_VALUES: Record<string, unknown> = {
   runAsDefaultUser: "root",
   organizationalUnitOverrides: { "ou-bad": "ops" },
   deploymentTargets: ["123456789012"],
-  regions: ["moon-1"],
+  regions: ["eu-west-9"],
   scpTargets: ["ou-x7k2"],
   scpExceptionPrincipalArns: ["*"],
   deployPrincipalArns: ["arn:aws:iam::*:role/*"],

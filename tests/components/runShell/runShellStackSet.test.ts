@@ -12,6 +12,7 @@ import {
   AWS_PROVIDER,
   COMPONENT,
   INSTANCE,
+  MANAGEMENT_PROVIDER_ARGS,
   ofType,
   prodConfigWith,
   refusal,
@@ -131,6 +132,7 @@ describe("RunShellStackSet on the mock runtime", () => {
         () => {
           const { runShellStackSetName, runShellStackSetId, runShellManagementStackIds } = declareStack(
             parsed.config,
+            MANAGEMENT_PROVIDER_ARGS,
           );
           expect(pulumi.Output.isInstance(runShellStackSetId)).to.equal(true);
           return { runShellStackSetName, runShellManagementStackIds };

@@ -296,17 +296,27 @@ describe("synth plan.md and plan.json", () => {
       type: string,
       change: (r: DeclaredResource) => DeclaredResource,
     ) => resources.map((r) => (r.type === type ? change(r) : r));
+    const unsetParameter = (r: DeclaredResource) =>
+      withInputs(r, (inputs) => {
+        delete (inputs.parameters as Record<string, string>).RunAsEnabled;
+      });
     const withParameter = (value: string) => (r: DeclaredResource) =>
       withInputs(r, (inputs) => {
         inputs.parameters = { ...(inputs.parameters as object), RunAsEnabled: value };
       });
 
-    it("is on where no parameter RunAsEnabled exists (a template before the switch)", async () => {
+    it("is on for the example stacks, and where no parameter RunAsEnabled exists (a template before the switch)", async () => {
       const resources = await exampleResources("prod");
-      expect(
-        JSON.parse(String(only(resources, STACKSET).inputs.templateBody)).Parameters,
-      ).to.not.have.property("RunAsEnabled");
       expect(buildPlan(resources, "prod").runAs).to.equal("on");
+      const withoutSwitch = (r: DeclaredResource) =>
+        withTemplate(unsetParameter(r), (template) => {
+          delete template.Parameters.RunAsEnabled;
+        });
+      const before = replace(replace(resources, STACKSET, withoutSwitch), STACK, withoutSwitch);
+      expect(JSON.parse(String(only(before, STACKSET).inputs.templateBody)).Parameters).to.not.have.property(
+        "RunAsEnabled",
+      );
+      expect(buildPlan(before, "prod").runAs).to.equal("on");
     });
 
     it("is off when every writer's RunAsEnabled parameter is false, and says so at the top of plan.md", async () => {
@@ -325,7 +335,7 @@ describe("synth plan.md and plan.json", () => {
 
     it("takes the template's default when the parameter is not set, and is mixed when writers disagree", async () => {
       const defaultOff = (r: DeclaredResource) =>
-        withTemplate(r, (template) => {
+        withTemplate(unsetParameter(r), (template) => {
           template.Parameters.RunAsEnabled = {
             Type: "String",
             AllowedValues: ["true", "false"],

@@ -2,9 +2,14 @@
 // YAML and the entry for `customizations.cloudFormationStackSets` in LZA's customizations-config.yaml, in the
 // names of LZA's schema (ICloudFormationStackSet, IOperationPreferences). Pure.
 import { stringify } from "yaml";
-import { TYPES } from "../policypack/rules/types";
 import type { DeclaredResource } from "./mockRuntime";
-import { declaredScps, runShellStackSetInputs, type StackSetInputs } from "./declared";
+import {
+  declaredPolicyAttachments,
+  declaredScps,
+  declaredStackSetInstances,
+  runShellStackSetInputs,
+  type StackSetInputs,
+} from "./declared";
 import type { RenderedFile } from "./renderedFile";
 
 const LZA_TEMPLATE_NAME = "runshell-stackset.template.yaml";
@@ -18,12 +23,6 @@ export const LZA_TEMPLATE_PATH = `cloudformation/${LZA_TEMPLATE_NAME}`;
 /** LZA names OUs by path; the organisation's root is `Root`. */
 const LZA_ROOT_OU = "Root";
 
-interface StackSetInstanceInputs {
-  stackSetInstanceRegion: string;
-  deploymentTargets: { organizationalUnitIds: string[] };
-  parameterOverrides?: Record<string, string>;
-}
-
 interface LzaStackSetEntry {
   name: string;
   description: string;
@@ -33,12 +32,6 @@ interface LzaStackSetEntry {
   regions: string[];
   parameters: { name: string; value: string }[];
   operationPreferences: StackSetInputs["operationPreferences"];
-}
-
-function stackSetInstances(resources: DeclaredResource[]): StackSetInstanceInputs[] {
-  return resources
-    .filter((r) => r.type === TYPES.stackSetInstance)
-    .map((r) => r.inputs as unknown as StackSetInstanceInputs);
 }
 
 /** The `cloudFormationStackSets` entry: the whole organisation (Root), the regions the instances cover. */
@@ -63,7 +56,7 @@ function comments(lines: string[]): string {
 
 export function renderLzaExport(resources: DeclaredResource[]): RenderedFile[] {
   const stackSet = runShellStackSetInputs(resources);
-  const instances = stackSetInstances(resources);
+  const instances = declaredStackSetInstances(resources);
   const regions = [...new Set(instances.map((i) => i.stackSetInstanceRegion))];
   const overrides = instances
     .filter((i) => i.parameterOverrides !== undefined)
@@ -106,9 +99,7 @@ export function renderLzaExport(resources: DeclaredResource[]): RenderedFile[] {
 
 /** The SCP attachments' targets: `Root` for the organisation's root, the OU ids as given otherwise. */
 function scpTargets(resources: DeclaredResource[]): string[] {
-  const ids = resources
-    .filter((r) => r.type === TYPES.organizationsPolicyAttachment)
-    .map((r) => String(r.inputs.targetId));
+  const ids = declaredPolicyAttachments(resources).map((attachment) => attachment.targetId);
   return [...new Set(ids.map((id) => (id.startsWith("r-") ? LZA_ROOT_OU : id)))];
 }
 

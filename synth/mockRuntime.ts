@@ -9,6 +9,10 @@ export interface DeclaredResource {
   custom: boolean;
   parent: string;
   inputs: Record<string, unknown>;
+  /** The id the mock runtime gave the resource (newResource below): its import id, or `<name>-id`. */
+  id?: string;
+  /** The explicit provider a resource names, as the engine references it: `<provider urn>::<provider id>`. */
+  provider?: string;
   /** The id passed with Pulumi's `import` option, if any. */
   importId?: string;
   protect: boolean;
@@ -35,11 +39,12 @@ interface RegisterResourceRequest {
   getParent(): string;
   getCustom(): boolean;
   getImportid(): string;
+  getProvider(): string;
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
 }
 
-type Callback = (err: Error | null, response?: { getUrn(): string }) => void;
+type Callback = (err: Error | null, response?: { getUrn(): string; getId(): string }) => void;
 
 interface RecordingMonitor {
   registerResource(req: RegisterResourceRequest, callback: Callback): void;
@@ -62,6 +67,8 @@ function captureRegistrations(
           custom: req.getCustom(),
           parent: req.getParent(),
           inputs: (inputsByUrn.get(`${req.getType()}::${req.getName()}`) ?? {}) as Record<string, unknown>,
+          id: response.getId() || undefined,
+          provider: req.getProvider() || undefined,
           importId: req.getImportid() || undefined,
           protect: req.getProtect() === true,
           retainOnDelete: req.getRetainondelete() === true,

@@ -67,11 +67,6 @@ export function resourceValidationArgs(
   };
 }
 
-/** The id the mock runtime gives a custom resource (synth/mockRuntime.ts newResource). */
-function mockIdOf(resource: DeclaredResource): string {
-  return resource.importId ?? `${resource.name}-id`;
-}
-
 /**
  * The resources a stack validation sees. The engine passes outputs; on the mock runtime a resource's
  * outputs are its inputs plus its id, as for a bridged provider's state.
@@ -80,7 +75,7 @@ export function policyResources(resources: readonly DeclaredResource[]): PolicyR
   const byUrn = new Map<string, PolicyResource>();
   const result = resources.map((resource) => {
     const props: Record<string, unknown> = resource.custom
-      ? { ...resource.inputs, id: mockIdOf(resource) }
+      ? { ...resource.inputs, id: resource.id }
       : { ...resource.inputs };
     const policyResource: PolicyResource = {
       type: resource.type,

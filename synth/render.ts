@@ -1,6 +1,8 @@
 // Pure renderers: from the resources the program declared to the files a reviewer reads.
 import { declaredScps, runShellStackSetInputs } from "./declared";
 import { renderLzaExport, renderLzaScps } from "./lzaExport";
+import type { Plan } from "./plan";
+import { renderPlanMarkdown } from "./planMarkdown";
 import { TYPES } from "../policypack/rules/types";
 import type { DeclaredResource } from "./mockRuntime";
 import type { RenderedFile } from "./renderedFile";
@@ -44,12 +46,21 @@ export function renderRunShellTemplate(resources: DeclaredResource[]): RenderedF
   };
 }
 
-export function renderAll(resources: DeclaredResource[]): RenderedFile[] {
+/** `plan.md` for the reviewer, `plan.json` (the same plan) for tools. */
+export function renderPlan(plan: Plan): RenderedFile[] {
+  return [
+    { file: "plan.md", content: renderPlanMarkdown(plan) },
+    { file: "plan.json", content: json(plan) },
+  ];
+}
+
+export function renderAll(resources: DeclaredResource[], plan: Plan): RenderedFile[] {
   return [
     renderAbac(resources),
     ...renderScps(resources),
     renderRunShellTemplate(resources),
     ...renderLzaExport(resources),
     ...renderLzaScps(resources),
+    ...renderPlan(plan),
   ];
 }

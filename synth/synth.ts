@@ -9,6 +9,8 @@ import { runOnMocks } from "./mockRuntime";
 import { formatViolation, mandatoryViolations, renderPolicyReport } from "./policyReport";
 import { PolicyConfigError, readPolicyPackConfig, type PolicyPackConfig } from "./policyConfig";
 import { runPolicyPack, type PolicyReport } from "./policyHost";
+import { buildPlan, type Plan } from "./plan";
+import { planSummary } from "./planSummary";
 import { renderAll } from "./render";
 import { type RenderedFile } from "./renderedFile";
 import { PROJECT_DIR, readProjectFile, readStackConfig, StackFileError } from "./stackFiles";
@@ -38,6 +40,10 @@ export interface SynthResult {
   errors: string[];
   /** What the policy pack found (also written as policy-report.json); absent when the program did not run. */
   policyReport?: PolicyReport;
+  /** The deployment plan (also written as plan.md and plan.json); absent when nothing was rendered. */
+  plan?: Plan;
+  /** The plan in five lines, for stdout; empty when nothing was rendered. */
+  summary: string[];
 }
 
 function writeAtomically(file: string, content: string) {
@@ -49,7 +55,7 @@ function writeAtomically(file: string, content: string) {
 export async function synth(options: SynthOptions): Promise<SynthResult> {
   const projectDir = options.projectDir ?? PROJECT_DIR;
   const outDir = path.resolve(options.out ?? path.join("out", options.stack));
-  const fail = (errors: string[]): SynthResult => ({ ok: false, outDir, files: [], errors });
+  const fail = (errors: string[]): SynthResult => ({ ok: false, outDir, files: [], errors, summary: [] });
   let config: Record<string, string>;
   let project: string;
   let policyConfig: PolicyPackConfig = {};
@@ -63,9 +69,11 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   }
   let files: RenderedFile[];
   let policyReport: PolicyReport;
+  let plan: Plan;
   try {
     const run = await runOnMocks(runStack, { stack: options.stack, config, invokes: OFFLINE_INVOKES });
-    files = renderAll(run.resources);
+    plan = buildPlan(run.resources, options.stack);
+    files = renderAll(run.resources, plan);
     // The policy pack, as `pulumi preview --policy-pack policypack` would run it over the same resources.
     policyReport = await runPolicyPack(run.resources, {
       project,
@@ -87,5 +95,13 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   }
   // A mandatory violation fails synth, after writing: policy-report.json is what the reviewer reads then.
   const blocking = mandatoryViolations(policyReport).map(formatViolation);
-  return { ok: blocking.length === 0, outDir, files, errors: blocking, policyReport };
+  return {
+    ok: blocking.length === 0,
+    outDir,
+    files,
+    errors: blocking,
+    policyReport,
+    plan,
+    summary: planSummary(plan),
+  };
 }

@@ -15,7 +15,8 @@ export function registerSynthCommand(program: Command) {
   exitTwoOnUsageErrors(program.command("synth"))
     .description(
       "Render what a stack would deploy, offline: runs the program for Pulumi.<stack>.yaml on Pulumi's mock runtime " +
-        "(no Pulumi CLI, backend or AWS credentials) and writes the files a reviewer reads",
+        "(no Pulumi CLI, backend or AWS credentials), writes the files a reviewer reads (the deployment plan " +
+        "plan.md and plan.json among them) and prints the plan in five lines",
     )
     .requiredOption("--stack <name>", "stack whose Pulumi.<name>.yaml to render, e.g. dev or prod")
     .option("--out <dir>", "output folder (default: out/<stack>)")
@@ -35,6 +36,7 @@ export function registerSynthCommand(program: Command) {
       for (const { file } of result.files) {
         process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(result.outDir, file))}\n`);
       }
+      for (const line of result.summary) process.stdout.write(`${line}\n`);
       for (const violation of result.policyReport?.violations ?? []) {
         if (violation.enforcementLevel !== "advisory") continue;
         process.stderr.write(`warning: policy ${violation.policy} (advisory): ${violation.message}\n`);

@@ -306,6 +306,123 @@ describe("GitHub Actions workflows", () => {
       }
       expect(previewed).to.have.members(["dev", "prod"]);
     });
+
+    describe("the plan diff, a comment beside the preview", () => {
+      const checkoutOfBase = (step: Step) =>
+        usesAction(step, "actions/checkout") &&
+        /github\.event\.pull_request\.base\.sha/.test(str(step.with?.ref));
+      const planJob = () => {
+        const found = runJobs(prWorkflow()).filter((job) => job.steps.some(checkoutOfBase));
+        expect(found, "one job checks out the base branch").to.have.length(1);
+        return found[0];
+      };
+      const commentJob = () => {
+        const found = runJobs(prWorkflow()).filter((job) =>
+          job.steps.some((s) => usesAction(s, "actions/github-script")),
+        );
+        expect(found, "one job posts with github-script").to.have.length(1);
+        return found[0];
+      };
+      const artifactsOf = (steps: Step[], action: string) =>
+        steps.filter((s) => usesAction(s, action)).map((s) => str(s.with?.name));
+
+      it("renders the base branch's plans offline and diffs them with the checks' renderings, read-only", () => {
+        const job = planJob();
+        const base = str(job.steps.find(checkoutOfBase)?.with?.path);
+        expect(base, "the base branch in a folder of its own").to.not.equal("");
+        const synthAt = job.steps.findIndex(
+          (s) => s["working-directory"] === base && /npm run synth -- --stack "\$stack"/.test(str(s.run)),
+        );
+        expect(str(job.steps[synthAt]?.run)).to.match(/for stack in dev prod; do/);
+        const installAt = job.steps.findIndex(
+          (s) => s["working-directory"] === base && /npm ci\b/.test(str(s.run)),
+        );
+        expect(installAt, "the base branch's own dependencies first").to.be.within(0, synthAt - 1);
+        // This pull request's plans are the checks' artifacts: the same files the reviewer downloads.
+        const uploaded = artifactsOf(
+          runJobs(prWorkflow()).flatMap((j) => (j.id.startsWith("checks/") ? j.steps : [])),
+          "actions/upload-artifact",
+        );
+        const downloaded = artifactsOf(job.steps, "actions/download-artifact");
+        expect(downloaded).to.have.members(["synth-dev", "synth-prod"]);
+        expect(uploaded).to.include.members(downloaded);
+        const diffAt = runs(job.steps, /^bash \.github\/scripts\/plan-comment\.sh\b/);
+        expect(diffAt, "the diff after the base synth").to.be.greaterThan(synthAt);
+        expect(fs.readFileSync(path.join(GITHUB_DIR, "scripts", "plan-comment.sh"), "utf8")).to.match(
+          /\bdiff -u\b/,
+        );
+        expect(artifactsOf(job.steps.slice(diffAt), "actions/upload-artifact")).to.include("plan-comment");
+        expect(permissionsOf(job)).to.deep.equal({ contents: "read" });
+        expect(job.steps.some((s) => usesAction(s, "aws-actions/configure-aws-credentials"))).to.equal(false);
+        const waitsFor = [...allNeeds(prWorkflow(), job.id)].map((id) => prWorkflow().jobs[id]);
+        expect(waitsFor.some((j) => j.uses?.endsWith("checks.yml"))).to.equal(true);
+      });
+
+      it("posts it from a job that may write comments and runs no code of the pull request", () => {
+        const job = commentJob();
+        const workflow = prWorkflow();
+        expect(permissionsOf(job)).to.deep.equal({ "pull-requests": "write" });
+        expect(allNeeds(workflow, job.id).has(planJob().id)).to.equal(true);
+        expect(artifactsOf(job.steps, "actions/download-artifact")).to.deep.equal(["plan-comment"]);
+        for (const step of job.steps) {
+          expect(step.run, `${step.name}: no shell`).to.equal(undefined);
+          expect(usesAction(step, "actions/checkout"), "no checkout").to.equal(false);
+        }
+        // Same-repository pull requests only, as for the preview: a fork's token cannot comment.
+        const preview = runJobs(workflow).find((j) => pulumiSteps(j.steps, "preview").length > 0);
+        expect(job.job.if).to.equal(preview?.job.if);
+      });
+
+      it("keeps one comment per pull request: updates its own, leaves everyone else's alone", async () => {
+        const step = commentJob().steps.find((s) => usesAction(s, "actions/github-script"));
+        const script = str(step?.with?.script);
+        const marker = "<!-- ssm-runas-sync plan diff -->";
+        const commentScript = fs.readFileSync(path.join(GITHUB_DIR, "scripts", "plan-comment.sh"), "utf8");
+        expect(commentScript, "the marker is the body's first line").to.include(`echo "${marker}"`);
+        const comments = [
+          { id: 1, user: { login: "reviewer" }, body: `${marker}\na human quoting the plan` },
+          { id: 2, user: { login: "github-actions[bot]" }, body: "pulumi preview: 3 to create" },
+        ];
+        let nextId = 3;
+        const listed = (params: { issue_number: number }) => {
+          expect(params.issue_number).to.equal(42);
+          return { data: comments };
+        };
+        const github = {
+          paginate: async (method: typeof listed, params: { issue_number: number }) => method(params).data,
+          rest: {
+            issues: {
+              listComments: listed,
+              createComment: async ({ body }: { body: string }) => {
+                comments.push({ id: nextId++, user: { login: "github-actions[bot]" }, body });
+              },
+              updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) => {
+                const comment = comments.find((c) => c.id === comment_id);
+                if (comment) comment.body = body;
+              },
+            },
+          },
+        };
+        const context = { repo: { owner: "o", repo: "r" }, issue: { number: 42 } };
+        const post = async (body: string) => {
+          const fakeRequire = (module: string) => {
+            expect(module).to.equal("fs");
+            return { readFileSync: () => body };
+          };
+          const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+            ...args: string[]
+          ) => (...values: unknown[]) => Promise<void>;
+          await new AsyncFunction("require", "github", "context", script)(fakeRequire, github, context);
+        };
+        await post(`${marker}\nfirst push`);
+        await post(`${marker}\nsecond push`);
+        expect(comments).to.deep.equal([
+          { id: 1, user: { login: "reviewer" }, body: `${marker}\na human quoting the plan` },
+          { id: 2, user: { login: "github-actions[bot]" }, body: "pulumi preview: 3 to create" },
+          { id: 3, user: { login: "github-actions[bot]" }, body: `${marker}\nsecond push` },
+        ]);
+      });
+    });
   });
 
   describe("main", () => {

@@ -123,6 +123,7 @@ export function declared(
     custom: true,
     parent: "",
     inputs,
+    id: `${name}-id`,
     protect: false,
     retainOnDelete: false,
     ...extra,

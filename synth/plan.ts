@@ -1,0 +1,385 @@
+// The deployment plan a reviewer reads before `pulumi up`: where the writer goes and with which fallback user,
+// where the SCPs attach, whom they exempt from what, which code the writer runs. Built from the resources the
+// program declared (and the SCP text it rendered), not from the config, so it shows what would be deployed.
+// Every list is sorted, so that the diff of two plans is exactly what changed. Pure.
+import { createHash } from "node:crypto";
+import {
+  declaredPolicyAttachments,
+  declaredStackSetInstances,
+  declaredStackSets,
+  serviceControlPolicies,
+  type DeclaredScp,
+} from "./declared";
+import type { DeclaredResource } from "./mockRuntime";
+import {
+  IDENTITY_CENTER_ROLE_ARN_PATTERN,
+  LZA_DEPLOY_PRINCIPALS,
+  LZA_EXCEPTION_PRINCIPALS,
+  RUN_AS_DEFAULT_USER_PARAMETER,
+  RUN_AS_ENABLED_PARAMETER,
+  STACKSET_EXECUTION_ROLE_ARN_PATTERN,
+  WRITER_ROLE_ARN_PATTERN,
+} from "../policypack/rules/names";
+import { TYPES } from "../policypack/rules/types";
+
+/** Who deploys a row: this program, or Landing Zone Accelerator from the exported configuration. */
+export type Delivery = "Pulumi" | "LZA";
+
+export interface PlanAbac {
+  instanceArn: string;
+  /** Adopted with Pulumi's import (a configuration made in the console) rather than created. */
+  imported: boolean;
+  attributes: { key: string; source: string }[];
+}
+
+export interface PlanStackSetInstance {
+  target: string;
+  region: string;
+  fallbackUser: string;
+  stackSet: string;
+  deliveredBy: Delivery;
+}
+
+export interface PlanScpAttachment {
+  policy: string;
+  target: string;
+  deliveredBy: Delivery;
+}
+
+export interface PlanManagementStack {
+  name: string;
+  /** The region of the stack's explicit provider; undefined when it uses the program's default provider. */
+  region?: string;
+  fallbackUser: string;
+}
+
+/** A statement's `Action` (`not: false`) or `NotAction` (`not: true`), and likewise for resources. */
+export interface PlanMatch {
+  not: boolean;
+  values: string[];
+}
+
+export interface PlanCondition {
+  operator: string;
+  key: string;
+  values: string[];
+}
+
+/** One Deny statement an exempt principal escapes: what it may do that others may not. */
+export interface PlanExemption {
+  principal: string;
+  /** What the pattern is, when it is one of the project's fixed patterns. */
+  known?: string;
+  policy: string;
+  statement: string;
+  actions: PlanMatch;
+  resources: PlanMatch;
+  /** The statement's other conditions, all of which must hold for it to deny anyone. */
+  conditions: PlanCondition[];
+}
+
+export interface PlanWriter {
+  /** SHA-256 (hex) of the template's inline Lambda code, `Code.ZipFile`, as UTF-8. */
+  codeSha256: string;
+  runtime: string;
+  /** What deploys this template, e.g. the StackSet and the management-account stacks. */
+  carriers: string[];
+}
+
+export type RunAsState = "on" | "off" | "mixed" | "no writer declared";
+
+export interface Plan {
+  stack: string;
+  /** What the writers set: `off` is the break-glass state; `mixed` when carriers disagree. */
+  runAs: RunAsState;
+  abac?: PlanAbac;
+  /** The names of the SCPs whose text the exemptions were read from. */
+  scps: string[];
+  stackSetInstances: PlanStackSetInstance[];
+  scpAttachments: PlanScpAttachment[];
+  managementStacks: PlanManagementStack[];
+  exemptions: PlanExemption[];
+  writers: PlanWriter[];
+}
+
+/** Something that deploys the writer template: a StackSet, a management-account stack, an LZA entry. */
+interface WriterCarrier {
+  kind: string;
+  templateBody: string;
+  /** Each parameter set the template is deployed with (a StackSet's, and each instance's overrides on it). */
+  parameterSets: Record<string, string>[];
+}
+
+interface TemplateJson {
+  Parameters?: Record<string, { Default?: unknown }>;
+  Resources?: Record<
+    string,
+    { Type?: string; Properties?: { Runtime?: unknown; Code?: { ZipFile?: unknown } } }
+  >;
+}
+
+interface ScpStatement {
+  Sid?: string;
+  Effect?: string;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** The condition operators under which an `aws:PrincipalArn` list names who a Deny does not apply to. */
+const EXEMPTING_OPERATORS = ["ArnNotLike", "ArnNotEquals"];
+const PRINCIPAL_ARN_KEY = "aws:principalarn";
+
+const KNOWN_PRINCIPALS: Record<string, string> = {
+  [WRITER_ROLE_ARN_PATTERN]: "the writer role",
+  [STACKSET_EXECUTION_ROLE_ARN_PATTERN]: "service-managed StackSets' execution role",
+  [IDENTITY_CENTER_ROLE_ARN_PATTERN]: "Identity Center's permission-set roles",
+  ...Object.fromEntries(LZA_EXCEPTION_PRINCIPALS.map((arn) => [arn, "LZA's Session Manager settings role"])),
+  ...Object.fromEntries(LZA_DEPLOY_PRINCIPALS.map((arn) => [arn, "LZA's pipeline role"])),
+};
+
+const list = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** Plain code-unit order: the same on every machine, whatever its locale. */
+function byKeys<T>(...keys: ((item: T) => string)[]) {
+  return (a: T, b: T) => {
+    for (const key of keys) {
+      const [x, y] = [key(a), key(b)];
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+// --- what the program declares as Pulumi resources -------------------------------------------------------------
+
+function pulumiStackSetInstances(resources: DeclaredResource[]): PlanStackSetInstance[] {
+  const stackSets = declaredStackSets(resources);
+  return declaredStackSetInstances(resources).flatMap((instance) => {
+    const stackSet = stackSets.find((s) => s.name === instance.stackSetName) ?? stackSets[0];
+    const fallbackUser =
+      instance.parameterOverrides?.[RUN_AS_DEFAULT_USER_PARAMETER] ??
+      stackSet?.parameters[RUN_AS_DEFAULT_USER_PARAMETER] ??
+      "";
+    return instance.deploymentTargets.organizationalUnitIds.map((target) => ({
+      target,
+      region: instance.stackSetInstanceRegion,
+      fallbackUser,
+      stackSet: instance.stackSetName,
+      deliveredBy: "Pulumi" as const,
+    }));
+  });
+}
+
+function pulumiScpAttachments(resources: DeclaredResource[]): PlanScpAttachment[] {
+  const scps = serviceControlPolicies(resources);
+  return declaredPolicyAttachments(resources).map(({ policyId, targetId }) => ({
+    policy: scps.find((scp) => scp.id === policyId)?.name ?? policyId,
+    target: targetId,
+    deliveredBy: "Pulumi" as const,
+  }));
+}
+
+function managementStackResources(resources: DeclaredResource[]): DeclaredResource[] {
+  return resources.filter((r) => r.type === TYPES.stack);
+}
+
+function pulumiWriterCarriers(resources: DeclaredResource[]): WriterCarrier[] {
+  const instances = declaredStackSetInstances(resources);
+  return [
+    ...declaredStackSets(resources).map((stackSet) => ({
+      kind: `StackSet ${stackSet.name}`,
+      templateBody: stackSet.templateBody,
+      parameterSets: [
+        stackSet.parameters,
+        ...instances
+          .filter((i) => i.stackSetName === stackSet.name && i.parameterOverrides !== undefined)
+          .map((i) => ({ ...stackSet.parameters, ...i.parameterOverrides })),
+      ],
+    })),
+    ...managementStackResources(resources).map(({ inputs }) => ({
+      kind: "management-account stacks",
+      templateBody: String(inputs.templateBody),
+      parameterSets: [(inputs.parameters ?? {}) as Record<string, string>],
+    })),
+  ];
+}
+
+// Each list of the plan is the union of its readers. Another owner of the writer or the SCPs (Landing Zone
+// Accelerator, from components that carry its export entries) adds one reader per list, its rows marked
+// `deliveredBy: "LZA"`; sorting, rendering and the summary stay as they are.
+type Reader<T> = (resources: DeclaredResource[]) => T[];
+const INSTANCE_READERS: Reader<PlanStackSetInstance>[] = [pulumiStackSetInstances];
+const ATTACHMENT_READERS: Reader<PlanScpAttachment>[] = [pulumiScpAttachments];
+const SCP_READERS: Reader<DeclaredScp>[] = [serviceControlPolicies];
+const WRITER_CARRIER_READERS: Reader<WriterCarrier>[] = [pulumiWriterCarriers];
+
+// --- the plan's parts ---------------------------------------------------------------------------------------
+
+function abacOf(resources: DeclaredResource[]): PlanAbac | undefined {
+  const abac = resources.find((r) => r.type === TYPES.nativeAbac);
+  if (!abac) return undefined;
+  const inputs = abac.inputs as {
+    instanceArn: string;
+    accessControlAttributes: { key: string; value: { source: string[] } }[];
+  };
+  return {
+    instanceArn: inputs.instanceArn,
+    imported: abac.importId !== undefined,
+    // As declared: the list is sent whole, in this order.
+    attributes: inputs.accessControlAttributes.map(({ key, value }) => ({
+      key,
+      source: value.source.join(", "),
+    })),
+  };
+}
+
+function managementStacksOf(resources: DeclaredResource[]): PlanManagementStack[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  return managementStackResources(resources)
+    .map(({ inputs, provider }) => {
+      // A provider reference is `<urn>::<id>`, and a URN holds `::` itself.
+      const providerResource = provider
+        ? byUrn.get(provider.slice(0, provider.lastIndexOf("::")))
+        : undefined;
+      const region = providerResource?.inputs.region;
+      const parameters = (inputs.parameters ?? {}) as Record<string, string>;
+      return {
+        name: String(inputs.name),
+        region: typeof region === "string" ? region : undefined,
+        fallbackUser: parameters[RUN_AS_DEFAULT_USER_PARAMETER] ?? "",
+      };
+    })
+    .sort(
+      byKeys(
+        (s) => s.region ?? "",
+        (s) => s.name,
+      ),
+    );
+}
+
+function exemptionsOf(scp: DeclaredScp): PlanExemption[] {
+  const statements = list(
+    (JSON.parse(scp.content) as { Statement?: ScpStatement | ScpStatement[] }).Statement,
+  );
+  return statements.flatMap((statement, index) => {
+    if (statement.Effect !== "Deny" || !statement.Condition) return [];
+    const exempt: string[] = [];
+    const conditions: PlanCondition[] = [];
+    for (const [operator, entries] of Object.entries(statement.Condition)) {
+      for (const [key, values] of Object.entries(entries)) {
+        // Condition keys are case-insensitive in IAM; operators are not.
+        if (EXEMPTING_OPERATORS.includes(operator) && key.toLowerCase() === PRINCIPAL_ARN_KEY) {
+          exempt.push(...list(values));
+        } else {
+          conditions.push({ operator, key, values: list(values) });
+        }
+      }
+    }
+    const actions = statement.NotAction
+      ? { not: true, values: list(statement.NotAction) }
+      : { not: false, values: list(statement.Action) };
+    const resources = statement.NotResource
+      ? { not: true, values: list(statement.NotResource) }
+      : { not: false, values: list(statement.Resource) };
+    return [...new Set(exempt)].map((principal) => ({
+      principal,
+      known: KNOWN_PRINCIPALS[principal],
+      policy: scp.name,
+      statement: statement.Sid ?? `statement ${index + 1}`,
+      actions,
+      resources,
+      conditions,
+    }));
+  });
+}
+
+function codeOf(templateBody: string): { codeSha256: string; runtime: string }[] {
+  const template = JSON.parse(templateBody) as TemplateJson;
+  return Object.values(template.Resources ?? {})
+    .filter((r) => r.Type === "AWS::Lambda::Function" && typeof r.Properties?.Code?.ZipFile === "string")
+    .map((r) => ({
+      codeSha256: createHash("sha256").update(String(r.Properties?.Code?.ZipFile), "utf8").digest("hex"),
+      runtime: String(r.Properties?.Runtime),
+    }));
+}
+
+function writersOf(carriers: WriterCarrier[]): PlanWriter[] {
+  const writers = new Map<string, PlanWriter>();
+  for (const carrier of carriers) {
+    for (const code of codeOf(carrier.templateBody)) {
+      const key = `${code.codeSha256} ${code.runtime}`;
+      const writer = writers.get(key) ?? { ...code, carriers: [] };
+      if (!writer.carriers.includes(carrier.kind)) writer.carriers.push(carrier.kind);
+      writers.set(key, writer);
+    }
+  }
+  return [...writers.values()]
+    .map((writer) => ({ ...writer, carriers: writer.carriers.sort() }))
+    .sort(
+      byKeys(
+        (w) => w.runtime,
+        (w) => w.codeSha256,
+      ),
+    );
+}
+
+/**
+ * What the writers set. A parameter set without `RunAsEnabled` takes the template's default; a template without
+ * the parameter at all predates the break-glass switch and always turns RunAs on.
+ */
+function runAsOf(carriers: WriterCarrier[]): RunAsState {
+  const values = new Set<string>();
+  for (const carrier of carriers) {
+    const template = JSON.parse(carrier.templateBody) as TemplateJson;
+    const fallback = template.Parameters?.[RUN_AS_ENABLED_PARAMETER]?.Default;
+    for (const parameters of carrier.parameterSets) {
+      values.add(String(parameters[RUN_AS_ENABLED_PARAMETER] ?? fallback ?? "true"));
+    }
+  }
+  if (values.size === 0) return "no writer declared";
+  if (values.size > 1) return "mixed";
+  return values.has("false") ? "off" : "on";
+}
+
+/** The plan of the stack `stack`, from the resources its program declared on the mock runtime. */
+export function buildPlan(resources: DeclaredResource[], stack: string): Plan {
+  const carriers = WRITER_CARRIER_READERS.flatMap((read) => read(resources));
+  const scps = SCP_READERS.flatMap((read) => read(resources)).sort(byKeys((scp) => scp.name));
+  return {
+    stack,
+    runAs: runAsOf(carriers),
+    abac: abacOf(resources),
+    scps: scps.map((scp) => scp.name),
+    stackSetInstances: INSTANCE_READERS.flatMap((read) => read(resources)).sort(
+      byKeys(
+        (i) => i.target,
+        (i) => i.region,
+        (i) => i.stackSet,
+        (i) => i.fallbackUser,
+        (i) => i.deliveredBy,
+      ),
+    ),
+    scpAttachments: ATTACHMENT_READERS.flatMap((read) => read(resources)).sort(
+      byKeys(
+        (a) => a.policy,
+        (a) => a.target,
+        (a) => a.deliveredBy,
+      ),
+    ),
+    managementStacks: managementStacksOf(resources),
+    exemptions: scps
+      .flatMap(exemptionsOf)
+      // Stable: within one principal and policy, the statements keep the document's order.
+      .sort(
+        byKeys(
+          (e) => e.principal,
+          (e) => e.policy,
+        ),
+      ),
+    writers: writersOf(carriers),
+  };
+}

@@ -40,6 +40,7 @@ export function declareStack(config: StackConfig) {
   });
   const runShell = new RunShellStackSet("runshell", {
     defaultUser: config.runAsDefaultUser,
+    runAsEnabled: config.runAsEnabled,
     deploymentTargets: config.deploymentTargets,
     organizationalUnitOverrides: config.organizationalUnitOverrides,
     regions: config.regions,

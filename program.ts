@@ -42,6 +42,7 @@ export function declareStack(config: StackConfig, managementProviderArgs?: Manag
   });
   const runShell = new RunShellStackSet("runshell", {
     defaultUser: config.runAsDefaultUser,
+    runAsEnabled: config.runAsEnabled,
     deploymentTargets: config.deploymentTargets,
     organizationalUnitOverrides: config.organizationalUnitOverrides,
     regions: config.regions,

@@ -114,16 +114,24 @@ export interface WriterState {
 
 const quoted = (value: string | undefined) => (value === undefined ? "not set" : JSON.stringify(value));
 
-/** What is wrong with the writer in one account × region, one phrase each; empty when it is healthy. */
-export function writerProblems(writer: WriterState, expectedUser: string): string[] {
+/**
+ * What is wrong with the writer in one account × region, one phrase each; empty when it is healthy. Its
+ * RUN_AS_ENABLED is what every reconcile applies: "true", or "false" in break-glass (`expectedRunAsEnabled`).
+ */
+export function writerProblems(
+  writer: WriterState,
+  expectedUser: string,
+  expectedRunAsEnabled = true,
+): string[] {
   const problems: string[] = [];
   const fn = writer.function;
   if (!fn) problems.push(`function ${WRITER_FUNCTION_NAME} is missing`);
   else {
     if (fn.state === "Failed") problems.push(`function ${WRITER_FUNCTION_NAME} is in state Failed`);
     const enabled = fn.environment[RUN_AS_ENABLED_VARIABLE];
-    if (enabled !== "true")
-      problems.push(`${RUN_AS_ENABLED_VARIABLE} is ${quoted(enabled)}, expected "true"`);
+    const expectedEnabled = String(expectedRunAsEnabled);
+    if (enabled !== expectedEnabled)
+      problems.push(`${RUN_AS_ENABLED_VARIABLE} is ${quoted(enabled)}, expected "${expectedEnabled}"`);
     const user = fn.environment[RUN_AS_DEFAULT_USER_VARIABLE];
     if (user !== expectedUser) {
       problems.push(`${RUN_AS_DEFAULT_USER_VARIABLE} is ${quoted(user)}, expected "${expectedUser}"`);
@@ -145,9 +153,13 @@ export function writerProblems(writer: WriterState, expectedUser: string): strin
   return problems;
 }
 
-export function writerFinding(read: CheckRead<WriterState>, expectedUser: string): Finding | undefined {
+export function writerFinding(
+  read: CheckRead<WriterState>,
+  expectedUser: string,
+  expectedRunAsEnabled = true,
+): Finding | undefined {
   if (read.kind === "failed") return { status: "ERROR", detail: `writer: ${read.reason}` };
-  const problems = writerProblems(read.value, expectedUser);
+  const problems = writerProblems(read.value, expectedUser, expectedRunAsEnabled);
   return problems.length === 0 ? undefined : { status: "WRITER_UNHEALTHY", detail: problems.join(", ") };
 }
 
@@ -209,6 +221,7 @@ export const PRECEDENCE: readonly AuditStatus[] = [
   "ERROR",
   "MISSING",
   "RUNAS_DISABLED",
+  "BREAK_GLASS_PENDING",
   "WRONG_USER",
   "LATEST_DIFFERS",
   "BYPASS_DOCUMENT",
@@ -229,8 +242,10 @@ export interface RowChecks {
  * (`…; also UNGUARDED: …`). The RunAs values and versions stay the document's.
  */
 export function withChecks(row: AuditRow, checks: RowChecks): AuditRow {
+  // BREAK_GLASS is the document as intended, like COMPLIANT: any other finding comes before it.
+  const intended = row.status === "COMPLIANT" || row.status === "BREAK_GLASS";
   const findings: Finding[] = [];
-  if (row.status !== "COMPLIANT") findings.push({ status: row.status, detail: row.detail });
+  if (!intended) findings.push({ status: row.status, detail: row.detail });
   const others = [checks.bypass, checks.writer, checks.guardrail].filter(
     (finding): finding is Finding => finding !== undefined,
   );
@@ -242,10 +257,12 @@ export function withChecks(row: AuditRow, checks: RowChecks): AuditRow {
   const parts = [primary.detail, ...rest.map(({ status, detail }) => `also ${status}: ${detail}`)];
   // Said where it holds: a row that is not COMPLIANT for another reason still has the right document.
   if (row.status === "COMPLIANT") parts.push(COMPLIANT_DOCUMENT_NOTE);
+  if (row.status === "BREAK_GLASS") parts.push(BREAK_GLASS_DOCUMENT_NOTE);
   return { ...row, status: primary.status, detail: parts.filter(Boolean).join("; ") };
 }
 
 export const COMPLIANT_DOCUMENT_NOTE = "the RunShell document itself is compliant";
+export const BREAK_GLASS_DOCUMENT_NOTE = "the RunShell document itself is in break-glass, as intended";
 
 // --- regions outside the managed ones ------------------------------------------------------------------------
 

@@ -8,8 +8,10 @@ import type { Column } from "./report";
 
 export const AUDIT_STATUSES = [
   "COMPLIANT",
+  "BREAK_GLASS",
   "MISSING",
   "RUNAS_DISABLED",
+  "BREAK_GLASS_PENDING",
   "WRONG_USER",
   "LATEST_DIFFERS",
   "BYPASS_DOCUMENT",
@@ -93,8 +95,23 @@ export function errorRow(accountId: string, region: string, reason: string): Aud
   };
 }
 
-/** The verdict on one version's RunAs values. */
-function judge(settings: RunAsSettings, expectedUser: string): { status: AuditStatus; detail: string } {
+/**
+ * The verdict on one version's RunAs values. In break-glass (`runAsEnabled` expected false) RunAs off is the
+ * intended state whatever the fallback user, and RunAs still on is a rollout not done yet.
+ */
+function judge(
+  settings: RunAsSettings,
+  expectedUser: string,
+  expectedRunAsEnabled: boolean,
+): { status: AuditStatus; detail: string } {
+  if (!expectedRunAsEnabled) {
+    return settings.runAsEnabled === true
+      ? { status: "BREAK_GLASS_PENDING", detail: "runAsEnabled is true: break-glass has not reached it yet" }
+      : {
+          status: "BREAK_GLASS",
+          detail: `runAsEnabled is ${settings.runAsEnabled === false ? "false" : "not set"}, as break-glass intends`,
+        };
+  }
   if (settings.runAsEnabled !== true) {
     return {
       status: "RUNAS_DISABLED",
@@ -117,12 +134,14 @@ function describeVersion(version: string, settings: RunAsSettings): string {
 /**
  * The row for one account × region. Judged on the default version; when the latest is another version with
  * other RunAs values, the row is LATEST_DIFFERS (a session may read either), whatever the default's verdict.
+ * `expectedRunAsEnabled` false is break-glass.
  */
 export function classifyDocument(
   accountId: string,
   region: string,
   read: DocumentRead,
   expectedUser: string,
+  expectedRunAsEnabled = true,
 ): AuditRow {
   if (read.kind === "failed") return errorRow(accountId, region, read.reason);
   if (read.kind === "missing") {
@@ -167,7 +186,7 @@ export function classifyDocument(
   });
   const sameValues =
     latest.runAsEnabled === settings.runAsEnabled && latest.runAsDefaultUser === settings.runAsDefaultUser;
-  if (sameVersion || sameValues) return row(judge(settings, expectedUser));
+  if (sameVersion || sameValues) return row(judge(settings, expectedUser, expectedRunAsEnabled));
   return row({
     status: "LATEST_DIFFERS",
     detail:
@@ -194,13 +213,15 @@ export const AUDIT_COLUMNS: Column<AuditRow>[] = [
 ];
 
 /**
- * The audit's exit code: 0 when every row is COMPLIANT. The management account's UNGUARDED and UNMANAGED_REGION
+ * The audit's exit code: 0 when every row is COMPLIANT, or BREAK_GLASS, the intended state while break-glass is
+ * on (only an expectation of break-glass produces it). The management account's UNGUARDED and UNMANAGED_REGION
  * rows are reported but do not fail it: no SCP can ever apply there, so no one could make them pass, and an exit
  * code that always fails gates nothing. Its document statuses fail like any other account's.
  */
 export function auditExitCode(rows: readonly AuditRow[], managementAccountId: string | undefined): 0 | 1 {
   const passes = (row: AuditRow) =>
     row.status === "COMPLIANT" ||
+    row.status === "BREAK_GLASS" ||
     (row.accountId === managementAccountId &&
       (row.status === "UNGUARDED" || row.status === "UNMANAGED_REGION"));
   return rows.every(passes) ? 0 : 1;

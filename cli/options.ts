@@ -178,13 +178,21 @@ export function identityCenterOptions(command: Command, withIdentityStore = true
   );
 }
 
-/** The expected fallback users: --expected-user for every account, or the stack's default and per-OU users. */
+/**
+ * The expected fallback users — --expected-user for every account, or the stack's default and per-OU users —
+ * and whether RunAs should be on: off (break-glass) when the stack's runAsEnabled is false or
+ * --expect-runas-disabled says so, before or without a config change.
+ */
 export function expectationOf(
   command: Command,
   expectedUser: string | undefined,
   stack: Stack | undefined,
+  expectRunAsDisabled = false,
 ): UserExpectation {
-  if (expectedUser) return { defaultUser: expectedUser, overrides: {} };
-  if (stack) return expectationFromStack(stack.config);
+  if (expectedUser) return { defaultUser: expectedUser, overrides: {}, runAsEnabled: !expectRunAsDisabled };
+  if (stack) {
+    const expectation = expectationFromStack(stack.config);
+    return { ...expectation, runAsEnabled: expectation.runAsEnabled && !expectRunAsDisabled };
+  }
   usageError(command, "one of --stack <name> or --expected-user <name> is required");
 }

@@ -16,6 +16,20 @@ export function formatStep({ ok, title, detail }: StepResult): string {
   return `${ok ? "PASS" : "FAIL"}  ${title}: ${detail}\n`;
 }
 
+/** `verify`'s exit code when it refuses to run because break-glass is on: neither a failed check nor a usage error. */
+export const BREAK_GLASS_EXIT_CODE = 3;
+
+/**
+ * Why `verify` runs nothing while the stack is in break-glass: every check asserts RunAs on, which is off by
+ * design, and the probes would add write attempts to an incident's CloudTrail. One line.
+ */
+export function breakGlassRefusal(stack: string): string {
+  return (
+    `ssm-runas verify: stack ${stack} is in break-glass (runAsEnabled: false): RunAs is off by design, so verify ` +
+    "runs no check and no probe until runAsEnabled: true is rolled out; `ssm-runas audit` reports the break-glass state\n"
+  );
+}
+
 /** The SCP exemption pattern `arn` falls under, if any: probing with such a role proves nothing. */
 export function exemptionMatching(
   arn: string,

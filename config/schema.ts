@@ -124,6 +124,8 @@ export const stackConfigSchema = z
       .max(MAX_ABAC_ATTRIBUTES, `must hold 1-${MAX_ABAC_ATTRIBUTES} attributes (IdC's limit)`),
     importExistingAbac: z.boolean().default(false),
     runAsDefaultUser: linuxUser,
+    // false is break-glass: RunAs off everywhere, every other setting kept (docs/operations.md, "Break-glass").
+    runAsEnabled: z.boolean("must be true or false (false: break-glass, RunAs off everywhere)").default(true),
     organizationalUnitOverrides: z
       .record(z.string().regex(OU_ID_PATTERN, "keys must be OU ids (ou-xxxx-xxxxxxxx)"), linuxUser)
       .default({}),

@@ -2,6 +2,7 @@
 // awsguard). Everything they need is in this folder: the pack publishes on its own with `pulumi policy publish`.
 import type { Policies } from "@pulumi/policy";
 import { abacRunAsAttribute } from "./abac";
+import { breakGlassReported } from "./breakGlass";
 import {
   scpDelegatedAdmin,
   scpExemptionsProtected,
@@ -37,4 +38,5 @@ export const policies: Policies = [
   scpSize,
   scpExceptionPatternsNarrow,
   scpSessionRegions,
+  breakGlassReported,
 ];

@@ -1,14 +1,23 @@
 // The StackSet policy: the RunShell StackSet reaches every account and enables RunAs with a safe fallback user.
 import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import {
+  ALLOW_BREAK_GLASS,
+  disagreement,
+  runAsEnabledProblem,
+  runAsSwitches,
+  WRITER_POLICY_NAME,
+  type BreakGlassConfig,
+} from "./breakGlass";
 import { isRunShellStackSet, stringMap, templateOf, type Props } from "./resources";
 import {
   RUN_AS_DEFAULT_USER_PARAMETER,
   RUN_AS_DEFAULT_USER_PROPERTY,
+  RUN_AS_ENABLED_PARAMETER,
   RUN_AS_ENABLED_PROPERTY,
 } from "./rules/names";
 import { TYPES } from "./rules/types";
 import { sessionUserProblem } from "./rules/values";
-import { isTrue, parseTemplate, resolveValue, writerResources, type Template } from "./template";
+import { parseTemplate, resolveValue, writerResources, type Template } from "./template";
 
 /** The shared rule's message, with the value it refused. */
 function userProblem(value: unknown): string | undefined {
@@ -19,6 +28,7 @@ function userProblem(value: unknown): string | undefined {
 function checkWriterTemplate(
   props: Props,
   parameterValues: Record<string, unknown>,
+  allowBreakGlass: boolean,
   reportViolation: ReportViolation,
 ): void {
   if (props.templateBody === undefined || props.templateBody === null) {
@@ -38,15 +48,15 @@ function checkWriterTemplate(
       `The template has no writer custom resource (properties ${RUN_AS_ENABLED_PROPERTY}, ${RUN_AS_DEFAULT_USER_PROPERTY}).`,
     );
   }
+  // The custom resource's RunAsEnabled and the function's RUN_AS_ENABLED alike: either one alone decides RunAs.
+  const switches = runAsSwitches(template, parameterValues);
+  for (const { where, resolved } of switches) {
+    const problem = resolved.ok ? runAsEnabledProblem(resolved.value, allowBreakGlass) : resolved.reason;
+    if (problem) reportViolation(`${where} ${problem}.`);
+  }
+  const split = disagreement(switches);
+  if (split) reportViolation(`${split}.`);
   for (const writer of writers) {
-    const enabled = resolveValue(writer.properties[RUN_AS_ENABLED_PROPERTY], template, parameterValues);
-    if (!enabled.ok) {
-      reportViolation(`${writer.logicalId}.${RUN_AS_ENABLED_PROPERTY} ${enabled.reason}.`);
-    } else if (!isTrue(enabled.value)) {
-      reportViolation(
-        `${writer.logicalId}.${RUN_AS_ENABLED_PROPERTY} is ${JSON.stringify(enabled.value)}: it must be "true".`,
-      );
-    }
     const user = resolveValue(writer.properties[RUN_AS_DEFAULT_USER_PROPERTY], template, parameterValues);
     const problem = user.ok ? userProblem(user.value) : user.reason;
     if (problem) reportViolation(`${writer.logicalId}.${RUN_AS_DEFAULT_USER_PROPERTY}: ${problem}.`);
@@ -54,16 +64,33 @@ function checkWriterTemplate(
 }
 
 export const stackSetWriter: ResourceValidationPolicy = {
-  name: "ssm-runas-stackset-writer",
+  name: WRITER_POLICY_NAME,
   description:
     "The RunShell StackSet is SERVICE_MANAGED with auto-deployment on (new accounts get the writer), and its " +
-    'template carries the writer custom resource with RunAsEnabled "true" and a Linux RunAsDefaultUser other ' +
-    "than root; the same template in a management-account stack, and per-OU user overrides, are checked too.",
+    'template carries the writer custom resource with RunAsEnabled "true" (its function\'s RUN_AS_ENABLED too) ' +
+    'and a Linux RunAsDefaultUser other than root; "false", break-glass, only with allowBreakGlass; the same ' +
+    "template in a management-account stack, and per-OU overrides, are checked too.",
   enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      [ALLOW_BREAK_GLASS]: {
+        type: "boolean",
+        default: false,
+        description:
+          'Accept RunAsEnabled "false" (break-glass: RunAs off in every account and region). Set by whoever ' +
+          "administers the policy pack, for the time of an emergency; ssm-runas-break-glass reports it all the same.",
+      },
+    },
+  },
   validateResource: (args, reportViolation) => {
     const props = args.props;
+    const allowBreakGlass = args.getConfig<BreakGlassConfig>()[ALLOW_BREAK_GLASS] === true;
     if (args.type === TYPES.stackSetInstance) {
       const overrides = stringMap(props.parameterOverrides);
+      if (RUN_AS_ENABLED_PARAMETER in overrides) {
+        const problem = runAsEnabledProblem(overrides[RUN_AS_ENABLED_PARAMETER], allowBreakGlass);
+        if (problem) reportViolation(`parameterOverrides.${RUN_AS_ENABLED_PARAMETER} ${problem}.`);
+      }
       if (RUN_AS_DEFAULT_USER_PARAMETER in overrides) {
         const problem = userProblem(overrides[RUN_AS_DEFAULT_USER_PARAMETER]);
         if (problem) reportViolation(`parameterOverrides.${RUN_AS_DEFAULT_USER_PARAMETER}: ${problem}.`);
@@ -73,7 +100,7 @@ export const stackSetWriter: ResourceValidationPolicy = {
     if (args.type === TYPES.stack) {
       const template = templateOf(props);
       if (template && writerResources(template).length > 0) {
-        checkWriterTemplate(props, stringMap(props.parameters), reportViolation);
+        checkWriterTemplate(props, stringMap(props.parameters), allowBreakGlass, reportViolation);
       }
       return;
     }
@@ -90,6 +117,6 @@ export const stackSetWriter: ResourceValidationPolicy = {
         "autoDeployment.enabled is not true: accounts created or moved later would never get RunAs.",
       );
     }
-    checkWriterTemplate(props, stringMap(props.parameters), reportViolation);
+    checkWriterTemplate(props, stringMap(props.parameters), allowBreakGlass, reportViolation);
   },
 };

@@ -39,7 +39,7 @@ function documentsFor(index: number): Record<string, SeededDocument> {
 const auditOptions = {
   regions: REGIONS,
   roleName: "OrganizationAccountAccessRole",
-  expectation: { defaultUser: EXPECTED_USER, overrides: {} },
+  expectation: { defaultUser: EXPECTED_USER, overrides: {}, runAsEnabled: true },
   concurrency: DEFAULT_CONCURRENCY,
 };
 

@@ -3,6 +3,7 @@
 // Usage: npm run bench:rollout [-- --accounts N] [-- --regions N] [-- --minutes-per-instance M]
 import { DEFAULT_STACKSET_OPERATION_PREFERENCES } from "../config/schema";
 import {
+  BREAK_GLASS_BY_HAND,
   CLOUDFORMATION_DEFAULTS,
   concurrentAccounts,
   fromStackConfig,
@@ -37,6 +38,10 @@ const scenarios: [string, OperationPreferences][] = [
   [
     "ours, template or parameter update (StackSet-level: strict, provider has no concurrencyMode)",
     fromStackConfig(ours, "STRICT_FAILURE_TOLERANCE"),
+  ],
+  [
+    "break-glass by hand: update-stack-set with every account at once (soft failure tolerance)",
+    BREAK_GLASS_BY_HAND,
   ],
 ];
 

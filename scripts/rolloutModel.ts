@@ -27,6 +27,31 @@ export const CLOUDFORMATION_DEFAULTS: OperationPreferences = {
   concurrencyMode: "STRICT_FAILURE_TOLERANCE",
 };
 
+/**
+ * The emergency path's `aws cloudformation update-stack-set --operation-preferences` (docs/operations.md,
+ * "Break-glass"): every account of a region at once, all regions side by side, and no failure stops the others
+ * (a failed stack update rolls back to RunAs on, which the audit then shows).
+ */
+export const BREAK_GLASS_BY_HAND: OperationPreferences = {
+  regionConcurrencyType: "PARALLEL",
+  maxConcurrent: { percentage: 100 },
+  failureTolerance: { percentage: 100 },
+  concurrencyMode: "SOFT_FAILURE_TOLERANCE",
+};
+
+const amountShorthand = (name: string, amount: Amount) =>
+  "count" in amount ? `${name}Count=${amount.count}` : `${name}Percentage=${amount.percentage}`;
+
+/** Preferences as the AWS CLI's shorthand for `--operation-preferences`. */
+export function cliShorthand(preferences: OperationPreferences): string {
+  return [
+    `RegionConcurrencyType=${preferences.regionConcurrencyType}`,
+    amountShorthand("MaxConcurrent", preferences.maxConcurrent),
+    amountShorthand("FailureTolerance", preferences.failureTolerance),
+    `ConcurrencyMode=${preferences.concurrencyMode}`,
+  ].join(",");
+}
+
 /** The stack config's preferences; `concurrencyMode` given separately where the operation cannot carry it. */
 export function fromStackConfig(
   preferences: StackConfig["stackSetOperationPreferences"],

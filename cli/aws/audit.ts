@@ -66,6 +66,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const readGuardrail = guardrailReader(org, Organization?.MasterAccountId);
   const allowed = options.allowedSessionDocuments ?? [];
   const regionScan = options.regionScan ?? true;
+  const { runAsEnabled } = options.expectation;
   const rows: AuditRow[] = [];
   const inactiveAccounts: string[] = [];
 
@@ -102,9 +103,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         readWriter(region, credentials, functionArn),
       ]);
       accountRows.push(
-        withChecks(classifyDocument(account.id, region, document, expectedUser), {
+        withChecks(classifyDocument(account.id, region, document, expectedUser, runAsEnabled), {
           bypass: bypassFinding(sessionDocuments),
-          writer: writerFinding(writer, expectedUser),
+          writer: writerFinding(writer, expectedUser, runAsEnabled),
           guardrail: guardrailCheck,
         }),
       );

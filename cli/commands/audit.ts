@@ -27,6 +27,7 @@ export const DEFAULT_CONCURRENCY = 16;
 
 interface AuditCommandOptions extends StackOptions {
   expectedUser?: string;
+  expectRunasDisabled?: boolean;
   regions?: string[];
   ou?: string[];
   role: string;
@@ -37,21 +38,27 @@ interface AuditCommandOptions extends StackOptions {
 }
 
 const EXIT_CODES = `
-Exit codes: 0 every account × region is COMPLIANT; 1 some are MISSING, RUNAS_DISABLED, WRONG_USER,
-LATEST_DIFFERS, BYPASS_DOCUMENT, WRITER_UNHEALTHY, UNGUARDED, UNMANAGED_REGION or ERROR (an account that
-cannot be read is an ERROR row, not the end of the audit) — but for the management account's UNGUARDED and
-UNMANAGED_REGION rows, which no SCP could ever fix; 2 the audit itself failed (bad options, the accounts
-cannot be listed).
+Exit codes: 0 every account × region is COMPLIANT (or BREAK_GLASS, while break-glass is on); 1 some are
+MISSING, RUNAS_DISABLED, BREAK_GLASS_PENDING, WRONG_USER, LATEST_DIFFERS, BYPASS_DOCUMENT, WRITER_UNHEALTHY,
+UNGUARDED, UNMANAGED_REGION or ERROR (an account that cannot be read is an ERROR row, not the end of the audit)
+— but for the management account's UNGUARDED and UNMANAGED_REGION rows, which no SCP could ever fix; 2 the
+audit itself failed (bad options, the accounts cannot be listed).
 
 A row is COMPLIANT when the document has RunAs on with the expected user (its default version, and its latest
 too when that is another one: LATEST_DIFFERS means the latest holds other RunAs values), no Session document
 of the account's own in that region bypasses RunAs (BYPASS_DOCUMENT), the writer and both reconcile rules are
 there and enabled with the expected user (WRITER_UNHEALTHY), and both guardrail SCPs are attached to the
 account, its OUs or the root (UNGUARDED; the management account always is). When several apply the row takes
-the first of ERROR (document unreadable), MISSING, RUNAS_DISABLED, WRONG_USER, LATEST_DIFFERS,
-BYPASS_DOCUMENT, WRITER_UNHEALTHY, UNGUARDED, ERROR (a check unreadable); the detail names the others. Each
-enabled region outside --regions is an UNMANAGED_REGION row of its own, except in accounts where the session
-guardrail denies sessions there (the stack's restrictSessionRegions); --no-region-scan skips the listing.
+the first of ERROR (document unreadable), MISSING, RUNAS_DISABLED, BREAK_GLASS_PENDING, WRONG_USER,
+LATEST_DIFFERS, BYPASS_DOCUMENT, WRITER_UNHEALTHY, UNGUARDED, ERROR (a check unreadable); the detail names the
+others. Each enabled region outside --regions is an UNMANAGED_REGION row of its own, except in accounts where
+the session guardrail denies sessions there (the stack's restrictSessionRegions); --no-region-scan skips the
+listing.
+
+Break-glass (the stack's runAsEnabled: false, or --expect-runas-disabled): RunAs off is the intended state. A
+document with RunAs off is BREAK_GLASS instead of RUNAS_DISABLED (it passes, whatever its fallback user), one
+with RunAs still on is BREAK_GLASS_PENDING (break-glass has not reached it yet), and the writer must carry
+RUN_AS_ENABLED "false" so that its reconcile keeps RunAs off. Every other check is the same.
 
 Read-only: the only calls are sts:GetCallerIdentity, sts:AssumeRole, organizations:List*,
 organizations:DescribeOrganization, ssm:DescribeDocument, ssm:GetDocument, ssm:ListDocuments,
@@ -68,7 +75,10 @@ export function registerAuditCommand(program: Command) {
     )
     .summary("Audit the RunShell document in every account × region (and `audit users`: the identity store)")
     .enablePositionalOptions();
-  addStackOptions(audit, "the expected user (runAsDefaultUser, organizationalUnitOverrides) and --regions")
+  addStackOptions(
+    audit,
+    "the expected user (runAsDefaultUser, organizationalUnitOverrides), runAsEnabled and --regions",
+  )
     .addOption(
       new Option(
         "--expected-user <name>",
@@ -76,6 +86,13 @@ export function registerAuditCommand(program: Command) {
       )
         .argParser(parseLinuxUser)
         .conflicts("stack"),
+    )
+    .addOption(
+      new Option(
+        "--expect-runas-disabled",
+        "expect break-glass, RunAs off everywhere (the stack's runAsEnabled: false implies it; this flag serves " +
+          "--expected-user, or a stack whose config is not changed yet)",
+      ),
     )
     .addOption(regionsOption())
     .addOption(scopeOption())
@@ -99,7 +116,12 @@ export function registerAuditCommand(program: Command) {
     .addHelpText("after", EXIT_CODES)
     .action(async (options: AuditCommandOptions, command: Command) => {
       const stack = loadStack(command, options);
-      const expectation = expectationOf(command, options.expectedUser, stack);
+      const expectation = expectationOf(
+        command,
+        options.expectedUser,
+        stack,
+        options.expectRunasDisabled === true,
+      );
       const listed = options.regions ?? stack?.config.regions;
       if (!listed) usageError(command, "option '--regions <region...>' is required unless --stack is given");
       const regions = [...new Set(listed)];

@@ -19,7 +19,7 @@ import {
 } from "../options";
 import { verify } from "../aws/verify";
 import { signIn, SignInUsageError } from "../aws/signIn";
-import { formatStep } from "../verifySteps";
+import { BREAK_GLASS_EXIT_CODE, breakGlassRefusal, formatStep } from "../verifySteps";
 
 interface VerifyOptions extends IdentityCenterOptions, StackOptions {
   account: string;
@@ -108,7 +108,9 @@ export function registerVerifyCommand(program: Command) {
   identityCenterOptions(command)
     .addHelpText(
       "after",
-      "\nExit codes: 0 every step passed; 1 some step failed; 2 the command itself could not run (bad options).\n\n" +
+      "\nExit codes: 0 every step passed; 1 some step failed; 2 the command itself could not run (bad options);\n" +
+        "3 refused: the --stack is in break-glass (runAsEnabled: false), where RunAs is off by design; verify then\n" +
+        "runs no step and no probe, and says so in one line.\n\n" +
         "The probes, each of which the SCPs must refuse (PASS: AccessDenied with an explicit deny in a service\n" +
         "control policy; FAIL: any other answer, which means the call got past authorisation):\n" +
         "  ssm:UpdateDocument of the RunShell document with its own latest content (changes nothing);\n" +
@@ -123,6 +125,11 @@ export function registerVerifyCommand(program: Command) {
     )
     .action(async (options: VerifyOptions, cmd: Command) => {
       const stack = loadStack(cmd, options);
+      if (stack && !stack.config.runAsEnabled) {
+        process.stderr.write(breakGlassRefusal(options.stack as string));
+        process.exitCode = BREAK_GLASS_EXIT_CODE;
+        return;
+      }
       const idcRegion = options.idcRegion ?? stack?.identityCenterRegion;
       if (options.signIn) {
         if (!options.startUrl)

@@ -18,6 +18,8 @@ export type StackSetOperationPreferences = StackConfig["stackSetOperationPrefere
 export interface RunShellStackSetArgs {
   /** The fallback Linux user wherever no override applies (sessions whose principal has no SSMSessionRunAs tag). */
   defaultUser: string;
+  /** false is break-glass: the writer turns RunAs off everywhere and keeps it off (default true). */
+  runAsEnabled?: boolean;
   /** Root or OU ids; the StackSet also deploys to accounts that join them later. */
   deploymentTargets: string[];
   /** OU id → fallback user for that OU; the OUs must be disjoint from `deploymentTargets` and each other. */
@@ -63,7 +65,11 @@ export class RunShellStackSet extends pulumi.ComponentResource {
     }
     const callAs = args.callAs ?? "SELF";
     const preferences = args.operationPreferences ?? DEFAULT_STACKSET_OPERATION_PREFERENCES;
-    const parameters = templateParameters(args.defaultUser, args.onDelete ?? "retain");
+    const parameters = templateParameters(
+      args.defaultUser,
+      args.onDelete ?? "retain",
+      args.runAsEnabled ?? true,
+    );
     let templateBody: string;
     try {
       templateBody = runShellTemplateBody({

@@ -9,6 +9,7 @@ import {
   RUN_AS_DEFAULT_USER_PARAMETER,
   RUN_AS_DEFAULT_USER_PROPERTY,
   RUN_AS_DEFAULT_USER_VARIABLE,
+  RUN_AS_ENABLED_PARAMETER,
   RUN_AS_ENABLED_PROPERTY,
   RUN_AS_ENABLED_VARIABLE,
   RUN_AS_TAG_KEY,
@@ -54,7 +55,11 @@ const RECONCILED_EVENT_NAMES = [
   "UpdateDocumentDefaultVersion",
 ] as const;
 
+/** A template parameter's values are strings, so the switch is too. */
+export type RunAsEnabledValue = "true" | "false";
+
 export interface TemplateParameterValues {
+  [RUN_AS_ENABLED_PARAMETER]: RunAsEnabledValue;
   [RUN_AS_DEFAULT_USER_PARAMETER]: string;
   [ON_DELETE_PARAMETER]: OnDelete;
 }
@@ -84,9 +89,17 @@ const ACCOUNT_ARN = "arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}";
 const accountArn = (service: string, resource: string) =>
   sub(`${ACCOUNT_ARN.replace("%s", service)}:${resource}`);
 
-/** The parameter values that a stack of this template takes, by name. */
-export function templateParameters(defaultUser: string, onDelete: OnDelete): TemplateParameterValues {
-  return { [RUN_AS_DEFAULT_USER_PARAMETER]: defaultUser, [ON_DELETE_PARAMETER]: onDelete };
+/** The parameter values that a stack of this template takes, by name; `runAsEnabled` false is break-glass. */
+export function templateParameters(
+  defaultUser: string,
+  onDelete: OnDelete,
+  runAsEnabled = true,
+): TemplateParameterValues {
+  return {
+    [RUN_AS_ENABLED_PARAMETER]: runAsEnabled ? "true" : "false",
+    [RUN_AS_DEFAULT_USER_PARAMETER]: defaultUser,
+    [ON_DELETE_PARAMETER]: onDelete,
+  };
 }
 
 function reconcileRule(name: string, description: string, trigger: Record<string, unknown>) {
@@ -129,6 +142,13 @@ export function runShellTemplate({ code, runtime }: WriterCode): CloudFormationT
     AWSTemplateFormatVersion: "2010-09-09",
     Description: `ssm-runas-sync: keeps ${RUN_SHELL_DOCUMENT_NAME} running sessions as the engineer's own user (RunAs), with a fallback user`,
     Parameters: {
+      // One parameter feeds the custom resource and the reconcile's environment: they never disagree.
+      [RUN_AS_ENABLED_PARAMETER]: {
+        Type: "String",
+        Description: "false is break-glass: RunAs off in this account and region, every other setting kept",
+        AllowedValues: ["true", "false"],
+        Default: "true",
+      },
       [RUN_AS_DEFAULT_USER_PARAMETER]: {
         Type: "String",
         Description: `Linux user for sessions whose principal carries no ${RUN_AS_TAG_KEY} tag`,
@@ -202,7 +222,7 @@ export function runShellTemplate({ code, runtime }: WriterCode): CloudFormationT
           // What a reconcile (EventBridge) run writes; custom-resource runs take the resource's properties.
           Environment: {
             Variables: {
-              [RUN_AS_ENABLED_VARIABLE]: "true",
+              [RUN_AS_ENABLED_VARIABLE]: ref(RUN_AS_ENABLED_PARAMETER),
               [RUN_AS_DEFAULT_USER_VARIABLE]: ref(RUN_AS_DEFAULT_USER_PARAMETER),
             },
           },
@@ -215,7 +235,7 @@ export function runShellTemplate({ code, runtime }: WriterCode): CloudFormationT
         Properties: {
           ServiceToken: arnOf("WriterFunction"),
           ServiceTimeout: CUSTOM_RESOURCE_TIMEOUT_SECONDS,
-          [RUN_AS_ENABLED_PROPERTY]: "true",
+          [RUN_AS_ENABLED_PROPERTY]: ref(RUN_AS_ENABLED_PARAMETER),
           [RUN_AS_DEFAULT_USER_PROPERTY]: ref(RUN_AS_DEFAULT_USER_PARAMETER),
           [ON_DELETE_PROPERTY]: ref(ON_DELETE_PARAMETER),
         },

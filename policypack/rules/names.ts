@@ -57,6 +57,7 @@ export const IDENTITY_CENTER_ROLE_ARN_PATTERN = "arn:aws:iam::*:role/aws-reserve
 
 /** The template parameters a stack instance takes (per-OU overrides set the user). */
 export const RUN_AS_DEFAULT_USER_PARAMETER = "RunAsDefaultUser";
+/** "true", or "false" for break-glass: feeds the writer custom resource and the reconcile's environment alike. */
 export const RUN_AS_ENABLED_PARAMETER = "RunAsEnabled";
 export const ON_DELETE_PARAMETER = "OnDelete";
 

@@ -30,8 +30,10 @@ describe("cli: audit checks", () => {
   it("lists the statuses in the summary's order, ERROR last", () => {
     expect(AUDIT_STATUSES).to.deep.equal([
       "COMPLIANT",
+      "BREAK_GLASS",
       "MISSING",
       "RUNAS_DISABLED",
+      "BREAK_GLASS_PENDING",
       "WRONG_USER",
       "LATEST_DIFFERS",
       "BYPASS_DOCUMENT",

@@ -65,7 +65,10 @@ describe("ssm-runas help", function () {
     );
     expect(text).to.match(/--concurrency <n>\s+accounts read at the same time\s+\(default: 16\)/);
     expect(text).to.match(/\n {2}users \[options\] /);
-    expect(text).to.include("Exit codes: 0 every account × region is COMPLIANT; 1 some are");
+    expect(text).to.include(
+      "Exit codes: 0 every account × region is COMPLIANT (or BREAK_GLASS, while break-glass is on); 1 some are",
+    );
+    expect(text).to.match(/--expect-runas-disabled\s+expect break-glass, RunAs off everywhere/);
   });
 
   it("audit users --help, abac describe --help and verify --help show their own options", () => {

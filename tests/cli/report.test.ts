@@ -33,8 +33,10 @@ describe("cli: reports", () => {
       results: rows,
       summary: {
         COMPLIANT: 1,
+        BREAK_GLASS: 0,
         MISSING: 0,
         RUNAS_DISABLED: 0,
+        BREAK_GLASS_PENDING: 0,
         WRONG_USER: 0,
         LATEST_DIFFERS: 0,
         BYPASS_DOCUMENT: 0,
@@ -63,8 +65,8 @@ describe("cli: reports", () => {
     expect(lines[0]).to.match(/^ACCOUNT {7}REGION {5}STATUS {5}RUNAS {2}DEFAULT USER {2}DETAIL$/);
     expect(lines[2]).to.equal('222222222222  eu-west-1  ERROR      -      -             said "no", twice');
     expect(lines.at(-2)).to.equal(
-      "COMPLIANT 1  MISSING 0  RUNAS_DISABLED 0  WRONG_USER 0  LATEST_DIFFERS 0  BYPASS_DOCUMENT 0  " +
-        "WRITER_UNHEALTHY 0  UNGUARDED 0  UNMANAGED_REGION 0  ERROR 1",
+      "COMPLIANT 1  BREAK_GLASS 0  MISSING 0  RUNAS_DISABLED 0  BREAK_GLASS_PENDING 0  WRONG_USER 0  " +
+        "LATEST_DIFFERS 0  BYPASS_DOCUMENT 0  WRITER_UNHEALTHY 0  UNGUARDED 0  UNMANAGED_REGION 0  ERROR 1",
     );
   });
 });

@@ -160,6 +160,7 @@ describe("policy pack served by @pulumi/policy (the engine's view)", function ()
       "ssm-runas-scp-size": "ADVISORY",
       "ssm-runas-scp-exception-patterns-narrow": "ADVISORY",
       "ssm-runas-scp-session-regions": "ADVISORY",
+      "ssm-runas-break-glass": "ADVISORY",
     });
     const schemaOf = (name: string) =>
       info
@@ -187,6 +188,36 @@ describe("policy pack served by @pulumi/policy (the engine's view)", function ()
       type: "string",
       default: "arn:aws:iam::*:role/stacksets-exec-*",
     });
+    expect(schemaOf("ssm-runas-stackset-writer").allowBreakGlass).to.deep.include({
+      type: "boolean",
+      default: false,
+    });
+  });
+
+  it("refuses break-glass unless the pack's config allows it, and reports it (advisory) either way", async () => {
+    const lza = {
+      "ssm-runas-scp-exception-principals": { requiredExceptionPrincipals: [LZA_SETTINGS_ROLE] },
+      "ssm-runas-scp-delegated-admin": { deployPrincipalArns: LZA_DEPLOY },
+    };
+    const breakGlass = await programResourcesFor({ ...exampleRawConfig("dev"), runAsEnabled: false });
+    const levels = (found: Diagnostic[]) => found.map((d) => [d.policy, d.level]);
+
+    await configure(client, lza);
+    const refused = await analyzeAll(client, breakGlass);
+    // The custom resource's RunAsEnabled and the reconcile's RUN_AS_ENABLED: each is refused.
+    expect(levels(refused)).to.deep.equal([
+      ["ssm-runas-stackset-writer", analyzer.EnforcementLevel.MANDATORY],
+      ["ssm-runas-stackset-writer", analyzer.EnforcementLevel.MANDATORY],
+      ["ssm-runas-break-glass", analyzer.EnforcementLevel.ADVISORY],
+    ]);
+    expect(refused[0].message).to.include("allowBreakGlass");
+
+    await configure(client, { ...lza, "ssm-runas-stackset-writer": { allowBreakGlass: true } });
+    const allowed = await analyzeAll(client, breakGlass);
+    expect(levels(allowed)).to.deep.equal([["ssm-runas-break-glass", analyzer.EnforcementLevel.ADVISORY]]);
+    expect(allowed[0].message).to.include("break-glass is on (RunShellDocument.RunAsEnabled, ");
+    // Allowing it changes nothing for a stack with RunAs on.
+    expect(await analyzeAll(client, await exampleResources("dev"))).to.deep.equal([]);
   });
 
   it("finds nothing wrong with the dev stack, and refuses it with the LZA patterns left out", async () => {

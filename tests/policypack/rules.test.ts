@@ -152,6 +152,7 @@ describe("policy pack is publishable on its own", () => {
       "ssm-runas-scp-size": "advisory",
       "ssm-runas-scp-exception-patterns-narrow": "advisory",
       "ssm-runas-scp-session-regions": "advisory",
+      "ssm-runas-break-glass": "advisory",
     });
     for (const policy of policies) {
       expect(policy.name).to.match(/^[a-z0-9-]+$/);

@@ -87,16 +87,78 @@ describe("policy ssm-runas-stackset-writer", () => {
     expect(messages[0]).to.match(/^The template has no writer custom resource/);
   });
 
-  for (const value of ["false", false, "True"]) {
-    it(`refuses RunAsEnabled ${JSON.stringify(value)}`, async () => {
-      const stackSet = withTemplate(await programStackSet(), (template) => {
-        template.Resources[writerId(template)].Properties.RunAsEnabled = value;
-      });
-      const messages = await messagesFor(stackSet);
-      expect(messages).to.have.length(1);
-      expect(messages[0]).to.match(/\.RunAsEnabled is .*: it must be "true"\.$/);
+  /** The StackSet with its RunAsEnabled parameter set to `value`, as `runAsEnabled` in the config would. */
+  const withRunAsEnabled = async (value: unknown) =>
+    withInputs(await programStackSet(), (inputs) => {
+      (inputs.parameters as Record<string, unknown>).RunAsEnabled = value;
+    });
+  /** Sets the writer function's RUN_AS_ENABLED in the template. */
+  const setVariable = (
+    template: { Resources: Record<string, { Properties: Record<string, unknown> }> },
+    value: unknown,
+  ) => {
+    const environment = template.Resources.WriterFunction.Properties.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    environment.Variables.RUN_AS_ENABLED = value;
+  };
+  const SWITCHES = ["RunShellDocument.RunAsEnabled", "WriterFunction.Environment.Variables.RUN_AS_ENABLED"];
+
+  for (const value of ["True", "yes", ""]) {
+    it(`refuses RunAsEnabled ${JSON.stringify(value)} in the custom resource and the reconcile's environment`, async () => {
+      expect(await messagesFor(await withRunAsEnabled(value))).to.deep.equal(
+        SWITCHES.map(
+          (where) => `${where} is ${JSON.stringify(value)}: it must be "true" (or "false" for break-glass).`,
+        ),
+      );
     });
   }
+
+  it('refuses RunAsEnabled "false" (break-glass) by default, naming the config that allows it', async () => {
+    expect(await messagesFor(await withRunAsEnabled("false"))).to.deep.equal(
+      SWITCHES.map(
+        (where) =>
+          `${where} is "false" (break-glass: RunAs off everywhere): refused unless the policy pack's config ` +
+          "sets allowBreakGlass to true for ssm-runas-stackset-writer.",
+      ),
+    );
+  });
+
+  it('accepts RunAsEnabled "false" with allowBreakGlass, and still refuses a value that is neither', async () => {
+    const allow = { "ssm-runas-stackset-writer": { allowBreakGlass: true } };
+    const allowed = await validateResource(stackSetWriter, await withRunAsEnabled("false"), allow);
+    expect(allowed.messages).to.deep.equal([]);
+    const literal = withTemplate(await programStackSet(), (template) => {
+      template.Resources[writerId(template)].Properties.RunAsEnabled = false;
+      setVariable(template, false);
+    });
+    expect((await validateResource(stackSetWriter, literal, allow)).messages).to.deep.equal([]);
+    const neither = await validateResource(stackSetWriter, await withRunAsEnabled("off"), allow);
+    expect(neither.messages).to.have.length(2);
+  });
+
+  it("refuses a template whose reconcile would undo what its custom resource sets, allowed or not", async () => {
+    const split = withTemplate(await programStackSet(), (template) => {
+      setVariable(template, "false");
+    });
+    const allow = { "ssm-runas-stackset-writer": { allowBreakGlass: true } };
+    expect((await validateResource(stackSetWriter, split, allow)).messages).to.deep.equal([
+      'RunAs is switched both ways (RunShellDocument.RunAsEnabled "true", ' +
+        'WriterFunction.Environment.Variables.RUN_AS_ENABLED "false"): the writer would undo on every reconcile ' +
+        "what a stack update applies.",
+    ]);
+    expect(await messagesFor(split)).to.have.length(2);
+  });
+
+  it("refuses a RunAsEnabled the pack cannot resolve", async () => {
+    const missing = withTemplate(
+      await programStackSet(),
+      (template) => delete template.Parameters.RunAsEnabled,
+    );
+    expect(await messagesFor(missing)).to.deep.equal(
+      SWITCHES.map((where) => `${where} refers to RunAsEnabled, which is not a template parameter.`),
+    );
+  });
 
   for (const [user, reason] of [
     ["root", /"root": root is refused/],
@@ -191,12 +253,30 @@ describe("policy ssm-runas-stackset-writer", () => {
     ]);
   });
 
-  it("refuses a management-account stack whose template disables RunAs", async () => {
+  it("refuses a management-account stack whose parameters turn RunAs off, unless break-glass is allowed", async () => {
     const stack = only(await exampleResources("prod"), STACK, (r) => r.name.endsWith("eu-west-1"));
-    const disabled = withTemplate(stack, (template) => {
-      template.Resources[writerId(template)].Properties.RunAsEnabled = "false";
+    const disabled = withInputs(stack, (inputs) => {
+      (inputs.parameters as Record<string, string>).RunAsEnabled = "false";
     });
-    expect(await messagesFor(disabled)).to.have.length(1);
+    expect(await messagesFor(disabled)).to.have.length(2);
+    const allow = { "ssm-runas-stackset-writer": { allowBreakGlass: true } };
+    expect((await validateResource(stackSetWriter, disabled, allow)).messages).to.deep.equal([]);
+  });
+
+  it("refuses a stack instance that overrides RunAsEnabled to false, unless allowed, or to anything else", async () => {
+    const instance = only(await exampleResources("dev"), INSTANCE, () => true);
+    const override = (value: string) =>
+      withInputs(instance, (inputs) => (inputs.parameterOverrides = { RunAsEnabled: value }));
+    expect(await messagesFor(override("false"))).to.deep.equal([
+      'parameterOverrides.RunAsEnabled is "false" (break-glass: RunAs off everywhere): refused unless the ' +
+        "policy pack's config sets allowBreakGlass to true for ssm-runas-stackset-writer.",
+    ]);
+    const allow = { "ssm-runas-stackset-writer": { allowBreakGlass: true } };
+    expect((await validateResource(stackSetWriter, override("false"), allow)).messages).to.deep.equal([]);
+    expect(await messagesFor(override("true"))).to.deep.equal([]);
+    expect(await messagesFor(override("no"))).to.deep.equal([
+      'parameterOverrides.RunAsEnabled is "no": it must be "true" (or "false" for break-glass).',
+    ]);
   });
 });
 

@@ -1,7 +1,11 @@
 // The paper model behind `npm run bench:rollout`: CloudFormation's concurrency rules, not timings.
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { DEFAULT_STACKSET_OPERATION_PREFERENCES } from "../../config/schema";
 import {
+  BREAK_GLASS_BY_HAND,
+  cliShorthand,
   CLOUDFORMATION_DEFAULTS,
   concurrentAccounts,
   fromStackConfig,
@@ -50,5 +54,21 @@ describe("rollout model", () => {
     expect(
       fromStackConfig(DEFAULT_STACKSET_OPERATION_PREFERENCES, "STRICT_FAILURE_TOLERANCE").concurrencyMode,
     ).to.equal("STRICT_FAILURE_TOLERANCE");
+  });
+
+  it("runs break-glass by hand in one wave per region, with the preferences the documented command passes", () => {
+    expect(concurrentAccounts(1000, BREAK_GLASS_BY_HAND)).to.equal(1000);
+    expect(
+      rolloutMinutes({ accounts: 1000, regions: 4, minutesPerStackInstance: 2 }, BREAK_GLASS_BY_HAND),
+    ).to.equal(2);
+    expect(cliShorthand(BREAK_GLASS_BY_HAND)).to.equal(
+      "RegionConcurrencyType=PARALLEL,MaxConcurrentPercentage=100,FailureTolerancePercentage=100," +
+        "ConcurrencyMode=SOFT_FAILURE_TOLERANCE",
+    );
+    expect(cliShorthand({ ...CLOUDFORMATION_DEFAULTS })).to.equal(
+      "RegionConcurrencyType=SEQUENTIAL,MaxConcurrentCount=1,FailureToleranceCount=0,ConcurrencyMode=STRICT_FAILURE_TOLERANCE",
+    );
+    const operations = fs.readFileSync(path.resolve(__dirname, "../../docs/operations.md"), "utf8");
+    expect(operations).to.include(`--operation-preferences ${cliShorthand(BREAK_GLASS_BY_HAND)}`);
   });
 });

@@ -75,10 +75,15 @@ describe("RunShell StackSet LZA export", () => {
   it("passes every template parameter as {name, value}", async () => {
     const { entries, template } = await lzaExport({ onDelete: "restore" });
     expect(entries[0].parameters).to.have.deep.members([
+      { name: "RunAsEnabled", value: "true" },
       { name: "RunAsDefaultUser", value: "ssm-fallback" },
       { name: "OnDelete", value: "restore" },
     ]);
-    expect(Object.keys(template.Parameters)).to.have.members(["RunAsDefaultUser", "OnDelete"]);
+    expect(Object.keys(template.Parameters)).to.have.members([
+      "RunAsEnabled",
+      "RunAsDefaultUser",
+      "OnDelete",
+    ]);
   });
 
   it("carries the operation preferences LZA knows, without the concurrencyMode it does not", async () => {

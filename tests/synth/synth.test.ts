@@ -43,6 +43,7 @@ const BAD_VALUES: Record<string, unknown> = {
   accessControlAttributes: [{ key: "Department", source: "${path:enterprise.department}" }],
   importExistingAbac: "maybe",
   runAsDefaultUser: "root",
+  runAsEnabled: "no",
   organizationalUnitOverrides: { "ou-bad": "ops" },
   deploymentTargets: ["123456789012"],
   regions: ["eu-west-9"],

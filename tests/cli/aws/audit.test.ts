@@ -73,7 +73,7 @@ describe("runAudit: throttled AssumeRole (aws-sdk-client-mock: moto cannot throt
       const { rows } = await runAudit({
         regions: [REGIONS[0]],
         roleName: "OrganizationAccountAccessRole",
-        expectation: { defaultUser: FALLBACK, overrides: {} },
+        expectation: { defaultUser: FALLBACK, overrides: {}, runAsEnabled: true },
         concurrency: 2,
         regionScan: false,
         assumeRoleBackoff: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },

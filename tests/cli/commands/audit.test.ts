@@ -288,8 +288,10 @@ function expectRows(actual: AuditRow[], expected: AuditRow[]) {
 function summaryOf(rows: AuditRow[]) {
   const summary: Record<string, number> = {
     COMPLIANT: 0,
+    BREAK_GLASS: 0,
     MISSING: 0,
     RUNAS_DISABLED: 0,
+    BREAK_GLASS_PENDING: 0,
     WRONG_USER: 0,
     LATEST_DIFFERS: 0,
     BYPASS_DOCUMENT: 0,
@@ -446,8 +448,10 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
     expect(report.summary).to.deep.equal(summaryOf(expected));
     expect(report.summary).to.deep.equal({
       COMPLIANT: 28,
+      BREAK_GLASS: 0,
       MISSING: 5,
       RUNAS_DISABLED: 5,
+      BREAK_GLASS_PENDING: 0,
       WRONG_USER: 7,
       LATEST_DIFFERS: 1,
       BYPASS_DOCUMENT: 1,
@@ -590,8 +594,8 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
         .flatMap((id) => REGIONS.map((region) => [id, region, "COMPLIANT", "true", FALLBACK])),
     );
     expect(lines.at(-1)).to.equal(
-      "COMPLIANT 4  MISSING 0  RUNAS_DISABLED 0  WRONG_USER 0  LATEST_DIFFERS 0  BYPASS_DOCUMENT 0  " +
-        "WRITER_UNHEALTHY 0  UNGUARDED 0  UNMANAGED_REGION 0  ERROR 0",
+      "COMPLIANT 4  BREAK_GLASS 0  MISSING 0  RUNAS_DISABLED 0  BREAK_GLASS_PENDING 0  WRONG_USER 0  " +
+        "LATEST_DIFFERS 0  BYPASS_DOCUMENT 0  WRITER_UNHEALTHY 0  UNGUARDED 0  UNMANAGED_REGION 0  ERROR 0",
     );
   });
 

@@ -58,7 +58,7 @@ describe("RunShellStackSet on the mock runtime", () => {
         callAs: "SELF",
         capabilities: ["CAPABILITY_NAMED_IAM"],
         managedExecution: { active: true },
-        parameters: { RunAsDefaultUser: "ssm-fallback", OnDelete: "retain" },
+        parameters: { RunAsEnabled: "true", RunAsDefaultUser: "ssm-fallback", OnDelete: "retain" },
       });
     });
 
@@ -106,7 +106,7 @@ describe("RunShellStackSet on the mock runtime", () => {
         expect(stack.inputs).to.deep.equal({
           name: RUNSHELL_MANAGEMENT_STACK_NAME,
           templateBody: runShellTemplateBody({ code: writerInlineCode(), runtime: NEWEST_NODEJS_RUNTIME }),
-          parameters: { RunAsDefaultUser: "ssm-fallback", OnDelete: "retain" },
+          parameters: { RunAsEnabled: "true", RunAsDefaultUser: "ssm-fallback", OnDelete: "retain" },
           capabilities: ["CAPABILITY_NAMED_IAM"],
         });
         const provider = providers.find((p) => p.name === run.providerOf.get(stack.name));
@@ -185,6 +185,7 @@ describe("RunShellStackSet on the mock runtime", () => {
       else expect(instance.inputs).not.to.have.property("parameterOverrides");
     }
     expect(only(resources, STACKSET).inputs.parameters).to.deep.equal({
+      RunAsEnabled: "true",
       RunAsDefaultUser: "ssm-fallback",
       OnDelete: "retain",
     });
@@ -246,6 +247,25 @@ describe("RunShellStackSet on the mock runtime", () => {
       /^ssm-runas-sync:includeManagementAccount: true is invalid: needs stackSetCallAs SELF/,
     );
     expect(constructed).to.equal(0);
+  });
+
+  it("passes break-glass (runAsEnabled false) to the StackSet and the management stacks, not to an override", async () => {
+    const { resources } = await runStack(
+      prodConfigWith({
+        runAsEnabled: false,
+        deploymentTargets: [OU_A],
+        organizationalUnitOverrides: { [OU_DATA]: "dba" },
+      }),
+    );
+    expect(only(resources, STACKSET).inputs.parameters).to.deep.include({ RunAsEnabled: "false" });
+    const stacks = ofType(resources, STACK);
+    expect(stacks).to.have.length(PROD_REGIONS.length);
+    for (const stack of stacks) expect(stack.inputs.parameters).to.deep.include({ RunAsEnabled: "false" });
+    // An override instance takes every other parameter from the StackSet, so break-glass reaches it too.
+    for (const instance of ofType(resources, INSTANCE)) {
+      const overrides = (instance.inputs.parameterOverrides ?? {}) as Record<string, string>;
+      expect(overrides).not.to.have.property("RunAsEnabled");
+    }
   });
 
   it("passes the delete behaviour to the template", async () => {

@@ -12,6 +12,7 @@ import {
 import {
   runShellTemplate,
   runShellTemplateBody,
+  templateParameters,
   TEMPLATE_BODY_LIMIT,
   TEMPLATE_BUDGET_BYTES,
   type CloudFormationTemplate,
@@ -71,6 +72,27 @@ describe("RunShell template", () => {
         expect(pattern.test(bad), bad).to.equal(false);
       expect(template.Parameters.OnDelete).to.include({ Type: "String", Default: "retain" });
       expect(template.Parameters.OnDelete.AllowedValues).to.deep.equal(["retain", "restore"]);
+    });
+
+    it("take RunAsEnabled, true or false (break-glass), true when not given", () => {
+      expect(template.Parameters.RunAsEnabled).to.include({ Type: "String", Default: "true" });
+      expect(template.Parameters.RunAsEnabled.AllowedValues).to.deep.equal(["true", "false"]);
+    });
+
+    it("have the values templateParameters gives: RunAs on unless break-glass asks it off", () => {
+      expect(templateParameters("ssm-fallback", "retain")).to.deep.equal({
+        RunAsEnabled: "true",
+        RunAsDefaultUser: "ssm-fallback",
+        OnDelete: "retain",
+      });
+      expect(templateParameters("ssm-fallback", "restore", false)).to.deep.equal({
+        RunAsEnabled: "false",
+        RunAsDefaultUser: "ssm-fallback",
+        OnDelete: "restore",
+      });
+      for (const name of Object.keys(templateParameters("u", "retain"))) {
+        expect(template.Parameters, name).to.have.property(name);
+      }
     });
   });
 
@@ -139,8 +161,9 @@ describe("RunShell template", () => {
 
     it("gives reconcile runs the desired values under the names the handler reads", () => {
       const variables = properties("WriterFunction").Environment.Variables;
+      // The parameter the custom resource takes too: a reconcile keeps break-glass as the stack update set it.
       expect(variables).to.deep.equal({
-        RUN_AS_ENABLED: "true",
+        RUN_AS_ENABLED: { Ref: "RunAsEnabled" },
         RUN_AS_DEFAULT_USER: { Ref: "RunAsDefaultUser" },
       });
       for (const name of Object.keys(variables)) expect(writerInlineCode()).to.contain(name);
@@ -162,7 +185,7 @@ describe("RunShell template", () => {
       expect(document.Properties).to.deep.equal({
         ServiceToken: { "Fn::GetAtt": ["WriterFunction", "Arn"] },
         ServiceTimeout: document.Properties.ServiceTimeout,
-        RunAsEnabled: "true",
+        RunAsEnabled: { Ref: "RunAsEnabled" },
         RunAsDefaultUser: { Ref: "RunAsDefaultUser" },
         OnDelete: { Ref: "OnDelete" },
       });

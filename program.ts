@@ -4,7 +4,11 @@ import { AbacConfiguration } from "./components/abacConfiguration";
 import { refuseOverlappingTargets } from "./config/deploymentTargets";
 import { rawConfigFromPulumi } from "./config/pulumiConfig";
 import { RunShellGuardrail, type RunShellGuardrailArgs } from "./components/guardrail/runShellGuardrail";
+import { LzaGuardrailExport } from "./components/lza/lzaGuardrailExport";
+import { LzaRunShellExport } from "./components/lza/lzaRunShellExport";
+import type { OrganizationalUnitPaths } from "./components/lza/lzaConfig";
 import { RunShellStackSet } from "./components/runShell/runShellStackSet";
+import { lookUpOuPaths, requireOuPaths } from "./config/organizationalUnitPaths";
 import { parseStackConfig, type StackConfig } from "./config/schema";
 
 /** Reads and validates the stack's config; a bad value stops the program before anything is declared. */
@@ -32,39 +36,75 @@ export function guardrailArgsOf(config: StackConfig): RunShellGuardrailArgs {
   };
 }
 
-export function declareStack(config: StackConfig) {
+/** The writer: the program's StackSet, or (runShellOwner lza) its LZA export. */
+function declareRunShell(config: StackConfig, paths: OrganizationalUnitPaths) {
+  const args = {
+    defaultUser: config.runAsDefaultUser,
+    deploymentTargets: config.deploymentTargets,
+    organizationalUnitOverrides: config.organizationalUnitOverrides,
+    regions: config.regions,
+    onDelete: config.onDelete,
+    operationPreferences: config.stackSetOperationPreferences,
+    writerRuntime: config.writerRuntime,
+  };
+  if (config.runShellOwner === "lza") {
+    const exported = new LzaRunShellExport("runshell-lza", { ...args, organizationalUnitPaths: paths });
+    return { lzaRunShellStackSetNames: exported.stackSetNames };
+  }
+  const runShell = new RunShellStackSet("runshell", {
+    ...args,
+    callAs: config.stackSetCallAs,
+    includeManagementAccount: config.includeManagementAccount,
+  });
+  return {
+    runShellStackSetName: runShell.stackSetName,
+    runShellStackSetId: runShell.stackSetId,
+    runShellManagementStackIds: runShell.managementStackIds,
+  };
+}
+
+/** The SCPs: the program's policies and attachments, or (guardrailOwner lza) their LZA export. */
+function declareGuardrail(config: StackConfig, paths: OrganizationalUnitPaths) {
+  if (config.guardrailOwner === "lza") {
+    const exported = new LzaGuardrailExport("runshell-guardrail-lza", {
+      ...guardrailArgsOf(config),
+      organizationalUnitPaths: paths,
+    });
+    return { lzaServiceControlPolicyNames: exported.policyNames };
+  }
+  const guardrail = new RunShellGuardrail("runshell-guardrail", guardrailArgsOf(config));
+  return { scpPolicyIds: guardrail.policyIds, scpPolicyArns: guardrail.policyArns };
+}
+
+/**
+ * Declares the components. `paths` names the OUs for an LZA export (default: those the config gives); an OU the
+ * export needs without one stops the program before anything is declared.
+ */
+export function declareStack(
+  config: StackConfig,
+  paths: OrganizationalUnitPaths = config.organizationalUnitPaths,
+) {
+  requireOuPaths(config, paths);
   const abac = new AbacConfiguration("identity-center-abac", {
     instanceArn: config.identityCenterInstanceArn,
     attributes: config.accessControlAttributes,
     importExisting: config.importExistingAbac,
   });
-  const runShell = new RunShellStackSet("runshell", {
-    defaultUser: config.runAsDefaultUser,
-    deploymentTargets: config.deploymentTargets,
-    organizationalUnitOverrides: config.organizationalUnitOverrides,
-    regions: config.regions,
-    callAs: config.stackSetCallAs,
-    onDelete: config.onDelete,
-    operationPreferences: config.stackSetOperationPreferences,
-    includeManagementAccount: config.includeManagementAccount,
-    writerRuntime: config.writerRuntime,
-  });
-  const guardrail = new RunShellGuardrail("runshell-guardrail", guardrailArgsOf(config));
   return {
     abacInstanceArn: abac.instanceArn,
     abacAttributeKeys: abac.attributeKeys,
     abacRunAsSource: abac.runAsSource,
-    runShellStackSetName: runShell.stackSetName,
-    runShellStackSetId: runShell.stackSetId,
-    runShellManagementStackIds: runShell.managementStackIds,
-    scpPolicyIds: guardrail.policyIds,
-    scpPolicyArns: guardrail.policyArns,
+    ...declareRunShell(config, paths),
+    ...declareGuardrail(config, paths),
   };
 }
 
-/** Validates the config, then checks the targets against the organisation, then declares: nothing on failure. */
+/**
+ * Validates the config, checks the targets against the organisation and looks up the OU paths an LZA export
+ * needs, then declares: nothing on failure.
+ */
 export async function runProgram() {
   const config = loadStackConfig();
   await refuseOverlappingTargets(config);
-  return declareStack(config);
+  return declareStack(config, await lookUpOuPaths(config));
 }

@@ -1,5 +1,7 @@
 // What the program declared, picked out of the mock runtime's resource list for the renderers. Pure.
-import { TYPES } from "../policypack/rules/types";
+import type { RenderedScp } from "../components/lza/lzaConfig";
+import type { LzaGuardrailExportInputs, LzaRunShellExportInputs } from "../policypack/rules/lza";
+import { COMPONENT_TYPES, TYPES } from "../policypack/rules/types";
 import type { DeclaredResource } from "./mockRuntime";
 
 export interface StackSetInputs {
@@ -15,6 +17,32 @@ export interface StackSetInputs {
   templateBody: string;
 }
 
+export interface StackSetInstanceInputs {
+  stackSetInstanceRegion: string;
+  deploymentTargets: { organizationalUnitIds: string[] };
+  parameterOverrides?: Record<string, string>;
+}
+
+function inputsOfOne<T>(resources: DeclaredResource[], type: string): T | undefined {
+  const found = resources.filter((r) => r.type === type);
+  if (found.length > 1) throw new Error(`expected at most one ${type}, found ${found.length}`);
+  return found[0]?.inputs as T | undefined;
+}
+
+/** The LZA export of the writer (runShellOwner lza), if the program declared it. */
+export function lzaRunShellExportInputsOf(
+  resources: DeclaredResource[],
+): LzaRunShellExportInputs | undefined {
+  return inputsOfOne(resources, COMPONENT_TYPES.lzaRunShellExport);
+}
+
+/** The LZA export of the SCPs (guardrailOwner lza), if the program declared it. */
+export function lzaGuardrailExportInputsOf(
+  resources: DeclaredResource[],
+): LzaGuardrailExportInputs | undefined {
+  return inputsOfOne(resources, COMPONENT_TYPES.lzaGuardrailExport);
+}
+
 /** The one RunShell StackSet the program declared. */
 export function runShellStackSetInputs(resources: DeclaredResource[]): StackSetInputs {
   const stackSets = resources.filter((r) => r.type === TYPES.stackSet);
@@ -22,10 +50,27 @@ export function runShellStackSetInputs(resources: DeclaredResource[]): StackSetI
   return stackSets[0].inputs as unknown as StackSetInputs;
 }
 
-/** The service control policies the program declares, as `{name, description, content}` inputs. */
-export function declaredScps(
-  resources: DeclaredResource[],
-): { name: string; description: string; content: string }[] {
+export function stackSetInstanceInputs(resources: DeclaredResource[]): StackSetInstanceInputs[] {
+  return resources
+    .filter((r) => r.type === TYPES.stackSetInstance)
+    .map((r) => r.inputs as unknown as StackSetInstanceInputs);
+}
+
+/** The template the writer is deployed with: the StackSet's, or the one its LZA export carries. */
+export function runShellTemplateBodyOf(resources: DeclaredResource[]): string {
+  return lzaRunShellExportInputsOf(resources)?.templateBody ?? runShellStackSetInputs(resources).templateBody;
+}
+
+/** The service control policies the program declares, or (guardrailOwner lza) the ones its LZA export carries. */
+export function declaredScps(resources: DeclaredResource[]): RenderedScp[] {
+  const exported = lzaGuardrailExportInputsOf(resources);
+  if (exported) {
+    return exported.policies.map(({ name, content }) => ({
+      name,
+      description: exported.serviceControlPolicies.find((entry) => entry.name === name)?.description ?? "",
+      content,
+    }));
+  }
   const scps = resources.filter(
     (r) => r.type === TYPES.organizationsPolicy && r.inputs.type === "SERVICE_CONTROL_POLICY",
   );
@@ -37,4 +82,12 @@ export function declaredScps(
     description: String(inputs.description),
     content: String(inputs.content),
   }));
+}
+
+/** The roots and OUs the SCPs are attached to, in the order declared. */
+export function scpAttachmentTargets(resources: DeclaredResource[]): string[] {
+  const ids = resources
+    .filter((r) => r.type === TYPES.organizationsPolicyAttachment)
+    .map((r) => String(r.inputs.targetId));
+  return [...new Set(ids)];
 }

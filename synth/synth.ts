@@ -2,7 +2,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { ousBelow, type OrganizationalUnitPaths } from "../components/lza/lzaConfig";
 import { DESCENDANT_OUS_INVOKE } from "../config/deploymentTargets";
+import { CHILD_OUS_INVOKE, ORGANIZATION_INVOKE } from "../config/organizationalUnitPaths";
+import { rawConfigFromPulumi } from "../config/pulumiConfig";
 import runStack from "../index";
 import { runOnMocks } from "./mockRuntime";
 import { formatViolation, mandatoryViolations, renderPolicyReport } from "./policyReport";
@@ -12,8 +15,24 @@ import { renderAll } from "./render";
 import { type RenderedFile } from "./renderedFile";
 import { PROJECT_DIR, readProjectFile, readStackConfig, StackFileError } from "./stackFiles";
 
-// Offline the organisation is unknown: no OU has descendants, so only overlaps the config itself shows are refused.
-const OFFLINE_INVOKES = { [DESCENDANT_OUS_INVOKE]: () => ({ childrens: [] }) };
+// Offline the organisation is unknown but for the OU paths the config gives (organizationalUnitPaths): they show
+// which of those OUs lie in which, for the overlap check; the walk that finds LZA's OU names finds no OU at all,
+// so an LZA export needs every OU's path in the config.
+function offlineInvokes(paths: OrganizationalUnitPaths) {
+  return {
+    [DESCENDANT_OUS_INVOKE]: ({ parentId }: Record<string, unknown>) => ({
+      childrens: ousBelow(String(parentId), paths).map((id) => ({ id, name: paths[id], arn: "" })),
+    }),
+    [ORGANIZATION_INVOKE]: () => ({ roots: [] }),
+    [CHILD_OUS_INVOKE]: () => ({ children: [] }),
+  };
+}
+
+/** The OU paths the stack config gives, for the lza/ files of a piece Pulumi owns (validated by the program). */
+function givenOuPaths(config: Record<string, string>): OrganizationalUnitPaths {
+  const paths = rawConfigFromPulumi(config).organizationalUnitPaths;
+  return paths !== null && typeof paths === "object" ? (paths as OrganizationalUnitPaths) : {};
+}
 
 export interface SynthOptions {
   stack: string;
@@ -57,8 +76,9 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   let files: RenderedFile[];
   let policyReport: PolicyReport;
   try {
-    const run = await runOnMocks(runStack, { stack: options.stack, config, invokes: OFFLINE_INVOKES });
-    files = renderAll(run.resources);
+    const paths = givenOuPaths(config);
+    const run = await runOnMocks(runStack, { stack: options.stack, config, invokes: offlineInvokes(paths) });
+    files = renderAll(run.resources, paths);
     // The policy pack, as `pulumi preview --policy-pack policypack` would run it over the same resources.
     policyReport = await runPolicyPack(run.resources, {
       project,

@@ -4,6 +4,7 @@
 // checked against the AWS SDK's partition data (config/regions.ts).
 import { z } from "zod";
 import { attributeListProblems } from "../policypack/rules/abacAttributes";
+import { LZA_ROOT_OU } from "../policypack/rules/lza";
 import {
   CONFIG_NAMESPACE,
   RUN_SHELL_DOCUMENT_NAME,
@@ -18,12 +19,15 @@ import {
   IDENTITY_SOURCES,
   INSTANCE_ARN_PATTERN,
   INSTANCE_ARN_RULE,
+  LZA_OU_PATH_PATTERN,
+  LZA_OU_PATH_RULE,
   MAX_ABAC_ATTRIBUTES,
   MAX_ATTRIBUTE_KEY_LENGTH,
   MAX_ATTRIBUTE_SOURCE_LENGTH,
   NEWEST_NODEJS_RUNTIME,
   ON_DELETE_VALUES,
   OU_ID_PATTERN,
+  OWNERS,
   ROLE_ARN_PATTERN,
   STACK_ARN_PATTERN,
   ROOT_ID_PATTERN,
@@ -55,6 +59,16 @@ const region = z.string().superRefine((name, ctx) => {
   const problem = regionProblem(name);
   if (problem) ctx.addIssue({ code: "custom", input: name, message: problem });
 });
+
+const owner = z.enum(OWNERS, "must be pulumi or lza").default("pulumi");
+
+const lzaOuPath = z
+  .string()
+  .regex(LZA_OU_PATH_PATTERN, LZA_OU_PATH_RULE)
+  .refine(
+    (path) => path !== LZA_ROOT_OU,
+    "Root is the root's name, not an OU's: a root target needs no path",
+  );
 
 const uniqueList = <T extends z.ZodType<string>>(item: T, what: string) =>
   z
@@ -169,6 +183,12 @@ export const stackConfigSchema = z
     stackSetOperationPreferences: stackSetOperationPreferences.default({
       ...DEFAULT_STACKSET_OPERATION_PREFERENCES,
     }),
+    // Who deploys the writer and the SCPs: with lza, the program declares their LZA export instead.
+    runShellOwner: owner,
+    guardrailOwner: owner,
+    organizationalUnitPaths: z
+      .record(z.string().regex(OU_ID_PATTERN, "keys must be OU ids (ou-xxxx-xxxxxxxx)"), lzaOuPath)
+      .default({}),
   })
   .superRefine((config, ctx) => {
     const attributes = config.accessControlAttributes.map(({ key, source }) => ({ key, sources: [source] }));
@@ -217,6 +237,19 @@ export const stackConfigSchema = z
         input: config.deployPrincipalArns,
         message:
           "needs the deploying pipeline's role with stackSetCallAs DELEGATED_ADMIN: the session guardrail denies changes to the StackSet and the ABAC configuration from member accounts to everyone else",
+      });
+    }
+    // LZA resolves Root to every account it manages, the management account included, and an OU to the
+    // accounts placed in it: the management account gets LZA's writer exactly when the root is a target.
+    if (config.runShellOwner === "lza" && config.includeManagementAccount !== (root !== undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["includeManagementAccount"],
+        input: config.includeManagementAccount,
+        message:
+          root === undefined
+            ? "with runShellOwner lza the writer reaches the management account only through LZA's Root: target the root in deploymentTargets, or set false"
+            : `with runShellOwner lza, the root ${root} becomes LZA's Root, which includes the management account: set true`,
       });
     }
     if (config.includeManagementAccount && config.stackSetCallAs === "DELEGATED_ADMIN") {
@@ -289,6 +322,21 @@ export function optInRegionWarnings(config: StackConfig): string[] {
   );
 }
 
+/** A StackSet LZA deploys runs as LZA's execution role, which the SCP lets manage the writer only once named. */
+export function ownerWarnings(config: StackConfig): string[] {
+  if (
+    config.runShellOwner !== "lza" ||
+    config.stackSetExecutionRoleArnPattern !== STACKSET_EXECUTION_ROLE_ARN_PATTERN
+  )
+    return [];
+  return [
+    `${configKeyOf(["stackSetExecutionRoleArnPattern"])}: ${JSON.stringify(config.stackSetExecutionRoleArnPattern)} ` +
+      "is the service-managed StackSet role, but runShellOwner is lza: LZA's stacks run as " +
+      "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole, which the SCP lets create the writer only " +
+      "once this names it (expected only while moving the writer to LZA: docs/lza.md)",
+  ];
+}
+
 export function parseStackConfig(raw: RawStackConfig): ParseResult {
   const result = stackConfigSchema.safeParse(raw);
   if (!result.success) {
@@ -318,7 +366,11 @@ export function parseStackConfig(raw: RawStackConfig): ParseResult {
   return {
     ok: true,
     config: result.data,
-    warnings: [...sourcePathWarnings(result.data), ...optInRegionWarnings(result.data)],
+    warnings: [
+      ...sourcePathWarnings(result.data),
+      ...optInRegionWarnings(result.data),
+      ...ownerWarnings(result.data),
+    ],
   };
 }
 

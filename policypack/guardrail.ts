@@ -26,7 +26,7 @@ import {
   type Exemption,
   type Statement,
 } from "./iam";
-import { isRunShellScp, isSessionScp } from "./resources";
+import { isRunShellScpDocument, isSessionScpDocument, scpDocumentsOf } from "./resources";
 import {
   IDENTITY_CENTER_INSTANCE_ARN_PATTERN,
   IDENTITY_CENTER_ROLE_ARN_PATTERN,
@@ -54,8 +54,8 @@ export interface ScpStatement extends Statement {
   where: string;
 }
 
-function policyLabel(props: Record<string, unknown>, urn: string): string {
-  return typeof props.name === "string" ? props.name : (urn.split("::").pop() ?? urn);
+function policyLabel(name: unknown, urn: string): string {
+  return typeof name === "string" ? name : (urn.split("::").pop() ?? urn);
 }
 
 /**
@@ -66,14 +66,19 @@ export function guardrailStatements(
   args: StackValidationArgs,
   reportViolation: ReportViolation,
 ): ScpStatement[] | undefined {
-  const scps = args.resources.filter((r) => isRunShellScp(r.type, r.props) || isSessionScp(r.type, r.props));
+  // Both kinds of SCP: the Organizations policies, or the policy files of the guardrail's LZA export.
+  const scps = args.resources.flatMap((r) =>
+    scpDocumentsOf(r.type, r.props)
+      .filter((document) => isRunShellScpDocument(document) || isSessionScpDocument(document))
+      .map((document) => ({ urn: r.urn, ...document })),
+  );
   if (scps.length === 0) args.notApplicable("the stack holds no ssm-runas SCP");
   const statements: ScpStatement[] = [];
   let broken = false;
   for (const scp of scps) {
-    const label = policyLabel(scp.props, scp.urn);
+    const label = policyLabel(scp.name, scp.urn);
     try {
-      parsePolicyDocument(scp.props.content).forEach((statement, index) =>
+      parsePolicyDocument(scp.content).forEach((statement, index) =>
         statements.push({
           ...statement,
           where: `${label} statement ${statement.sid ?? `#${index + 1}`}`,

@@ -6,7 +6,7 @@ import {
   SESSION_GUARDRAIL_POLICY_NAME,
   WRITER_FUNCTION_NAME,
 } from "./rules/names";
-import { TYPES } from "./rules/types";
+import { COMPONENT_TYPES, TYPES } from "./rules/types";
 import { parseTemplate, writerResources, type Template } from "./template";
 
 export type Props = Record<string, unknown>;
@@ -24,17 +24,58 @@ export function contentText(content: unknown): string {
 }
 
 /**
- * The RunShell SCP: the document and its writer. By name, or any SCP whose document names the RunShell document
- * or the writer, but for the session guardrail.
+ * A service control policy as the checks read it: an Organizations policy, or one policy file of the guardrail's
+ * Landing Zone Accelerator export. `label` prefixes a message about a policy inside an export.
  */
-export function isRunShellScp(type: string, props: Props): boolean {
-  if (!isScp(type, props) || props.name === SESSION_GUARDRAIL_POLICY_NAME) return false;
-  if (props.name === RUNSHELL_GUARDRAIL_POLICY_NAME) return true;
-  const text = contentText(props.content);
+export interface ScpDocument {
+  name: unknown;
+  content: unknown;
+  label: string;
+}
+
+export function isLzaRunShellExport(type: string): boolean {
+  return type === COMPONENT_TYPES.lzaRunShellExport;
+}
+
+export function isLzaGuardrailExport(type: string): boolean {
+  return type === COMPONENT_TYPES.lzaGuardrailExport;
+}
+
+export function objectList(value: unknown): Props[] {
+  return Array.isArray(value) ? value.map(stringMap) : [];
+}
+
+/** The SCPs a resource carries: one for an Organizations SCP, each policy file for the guardrail's LZA export. */
+export function scpDocumentsOf(type: string, props: Props): ScpDocument[] {
+  if (isScp(type, props)) return [{ name: props.name, content: props.content, label: "" }];
+  if (!isLzaGuardrailExport(type)) return [];
+  return objectList(props.policies).map(({ name, content }) => ({
+    name,
+    content,
+    label: `LZA export ${String(name)}: `,
+  }));
+}
+
+/**
+ * The RunShell guardrail: the document and its writer. By name, or any SCP whose document names the RunShell
+ * document or the writer, but for the session guardrail.
+ */
+export function isRunShellScpDocument({ name, content }: ScpDocument): boolean {
+  if (name === SESSION_GUARDRAIL_POLICY_NAME) return false;
+  if (name === RUNSHELL_GUARDRAIL_POLICY_NAME) return true;
+  const text = contentText(content);
   return text.includes(RUN_SHELL_DOCUMENT_NAME) || text.includes(WRITER_FUNCTION_NAME);
 }
 
 /** The session guardrail: which document, tag and region a session may use, and the delegated admins. */
+export function isSessionScpDocument({ name }: ScpDocument): boolean {
+  return name === SESSION_GUARDRAIL_POLICY_NAME;
+}
+
+export function isRunShellScp(type: string, props: Props): boolean {
+  return isScp(type, props) && isRunShellScpDocument({ name: props.name, content: props.content, label: "" });
+}
+
 export function isSessionScp(type: string, props: Props): boolean {
   return isScp(type, props) && props.name === SESSION_GUARDRAIL_POLICY_NAME;
 }
@@ -63,4 +104,8 @@ export function stringMap(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {};
+}
+
+export function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }

@@ -1,6 +1,6 @@
 // The runtime policy (advisory): no Lambda function on a deprecated Node.js runtime.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { templateOf } from "./resources";
+import { isLzaRunShellExport, templateOf } from "./resources";
 import { TYPES } from "./rules/types";
 import { isDeprecatedRuntime, NEWEST_NODEJS_RUNTIME } from "./rules/values";
 import { lambdaRuntimes } from "./template";
@@ -8,7 +8,8 @@ import { lambdaRuntimes } from "./template";
 export const lambdaRuntimeSupported: ResourceValidationPolicy = {
   name: "ssm-runas-lambda-runtime-supported",
   description:
-    "Lambda functions (in StackSet and stack templates, or declared directly) use a Node.js runtime newer than " +
+    "Lambda functions (in StackSet and stack templates, the LZA export's template, or declared directly) use a " +
+    "Node.js runtime newer than " +
     "20.x: deprecated runtimes stop receiving patches and later cannot be updated.",
   enforcementLevel: "advisory",
   validateResource: (args, reportViolation) => {
@@ -18,7 +19,7 @@ export const lambdaRuntimeSupported: ResourceValidationPolicy = {
       }
       return;
     }
-    if (args.type !== TYPES.stackSet && args.type !== TYPES.stack) return;
+    if (args.type !== TYPES.stackSet && args.type !== TYPES.stack && !isLzaRunShellExport(args.type)) return;
     const template = templateOf(args.props);
     if (!template) return;
     for (const [logicalId, runtime] of lambdaRuntimes(template)) {

@@ -13,7 +13,13 @@ import {
   unguarded,
   type Statement,
 } from "./iam";
-import { contentText, isRunShellScp, isScp, isSessionScp } from "./resources";
+import {
+  contentText,
+  isRunShellScpDocument,
+  isSessionScpDocument,
+  scpDocumentsOf,
+  type ScpDocument,
+} from "./resources";
 import {
   IDENTITY_CENTER_ROLE_ARN_PATTERN,
   LZA_EXCEPTION_PRINCIPALS,
@@ -46,24 +52,33 @@ function describe(statement: Statement, index: number): string {
 }
 
 /**
- * Runs `check` on the parsed statements of the RunShell SCP; anything else is not applicable. An SCP that
- * names the document but is not a JSON policy is itself a violation.
+ * Runs `check` on the parsed statements of each SCP document of the resource that `applies` to (an
+ * Organizations SCP, or a policy of the guardrail's LZA export, whose messages name it); anything else is not
+ * applicable. Such a document that is not a JSON policy is itself a violation, unless `quiet`.
  */
-function onRunShellScp(
+function onScpDocuments(
+  applies: (document: ScpDocument) => boolean,
   check: (statements: Statement[], args: ResourceValidationArgs, report: ReportViolation) => void,
+  quiet = false,
 ) {
   return (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-    if (!isRunShellScp(args.type, args.props)) return;
-    let statements: Statement[];
-    try {
-      statements = parsePolicyDocument(args.props.content);
-    } catch (err) {
-      reportViolation(`The SCP's content is not a JSON policy document: ${(err as Error).message}.`);
-      return;
+    for (const document of scpDocumentsOf(args.type, args.props).filter(applies)) {
+      const report: ReportViolation = (message) => reportViolation(`${document.label}${message}`);
+      let statements: Statement[];
+      try {
+        statements = parsePolicyDocument(document.content);
+      } catch (err) {
+        if (!quiet) report(`The SCP's content is not a JSON policy document: ${(err as Error).message}.`);
+        continue;
+      }
+      check(statements, args, report);
     }
-    check(statements, args, reportViolation);
   };
 }
+
+const onRunShellScp = (
+  check: (statements: Statement[], args: ResourceValidationArgs, report: ReportViolation) => void,
+) => onScpDocuments(isRunShellScpDocument, check);
 
 export const scpDeniesDocumentWrites: ResourceValidationPolicy = {
   name: "ssm-runas-scp-denies-document-writes",
@@ -207,13 +222,14 @@ export const scpSize: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, reportViolation) => {
-    if (!isScp(args.type, args.props)) return;
     const max = args.getConfig<ScpSizeConfig>().maxCharacters ?? DEFAULT_MAX_SCP_CHARACTERS;
-    const length = contentText(args.props.content).length;
-    if (length > max) {
-      reportViolation(
-        `The SCP holds ${length} characters, above ${max} (Organizations documents a limit of ${SCP_MAX_CHARACTERS}).`,
-      );
+    for (const { content, label } of scpDocumentsOf(args.type, args.props)) {
+      const length = contentText(content).length;
+      if (length > max) {
+        reportViolation(
+          `${label}The SCP holds ${length} characters, above ${max} (Organizations documents a limit of ${SCP_MAX_CHARACTERS}).`,
+        );
+      }
     }
   },
 };
@@ -227,17 +243,13 @@ export const scpExceptionPatternsNarrow: ResourceValidationPolicy = {
     "left out: only Identity Center creates or changes them.",
   enforcementLevel: "advisory",
   validateResource: (args, reportViolation) => {
-    if (!isSessionScp(args.type, args.props)) {
-      onRunShellScp((statements) => narrowCheck(statements, reportViolation))(args, reportViolation);
-      return;
-    }
-    let statements: Statement[];
-    try {
-      statements = parsePolicyDocument(args.props.content);
-    } catch {
-      return; // ssm-runas-scp-exemptions-protected reports it
-    }
-    narrowCheck(statements, reportViolation);
+    onRunShellScp((statements, _args, report) => narrowCheck(statements, report))(args, reportViolation);
+    // A session guardrail that is not a JSON policy: ssm-runas-scp-exemptions-protected reports it.
+    onScpDocuments(
+      isSessionScpDocument,
+      (statements, _args, report) => narrowCheck(statements, report),
+      true,
+    )(args, reportViolation);
   },
 };
 

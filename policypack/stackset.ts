@@ -8,12 +8,21 @@ import {
   WRITER_POLICY_NAME,
   type BreakGlassConfig,
 } from "./breakGlass";
-import { isRunShellStackSet, stringMap, templateOf, type Props } from "./resources";
+import {
+  isLzaRunShellExport,
+  isRunShellStackSet,
+  objectList,
+  stringList,
+  stringMap,
+  templateOf,
+  type Props,
+} from "./resources";
 import {
   RUN_AS_DEFAULT_USER_PARAMETER,
   RUN_AS_DEFAULT_USER_PROPERTY,
   RUN_AS_ENABLED_PARAMETER,
   RUN_AS_ENABLED_PROPERTY,
+  RUNSHELL_STACKSET_NAME,
 } from "./rules/names";
 import { TYPES } from "./rules/types";
 import { sessionUserProblem } from "./rules/values";
@@ -63,13 +72,55 @@ function checkWriterTemplate(
   }
 }
 
+/** `[{name, value}]` → `{name: value}`: an LZA entry's parameters, as the template resolves them. */
+function lzaParameterValues(parameters: unknown): Record<string, unknown> {
+  return Object.fromEntries(objectList(parameters).map(({ name, value }) => [String(name), value]));
+}
+
+/**
+ * runShellOwner lza: every StackSet entry of the export deploys the export's template with the writer, RunAs on
+ * and a safe fallback user for its own parameters, to some OU, under a name the guardrail protects.
+ */
+function checkLzaRunShellExport(
+  props: Props,
+  allowBreakGlass: boolean,
+  reportViolation: ReportViolation,
+): void {
+  const entries = objectList(props.cloudFormationStackSets);
+  if (entries.length === 0) {
+    reportViolation(
+      "The LZA export holds no cloudFormationStackSets entry: no account would get the writer.",
+    );
+  }
+  for (const entry of entries) {
+    const name = String(entry.name);
+    const report: ReportViolation = (message) => reportViolation(`LZA entry ${name}: ${message}`);
+    if (!name.startsWith(RUNSHELL_STACKSET_NAME)) {
+      report(
+        `the name does not start with ${RUNSHELL_STACKSET_NAME}: the guardrail protects only the stacks ` +
+          `StackSet-${RUNSHELL_STACKSET_NAME}-*, so an account admin could change this one's writer.`,
+      );
+    }
+    if (stringList(stringMap(entry.deploymentTargets).organizationalUnits).length === 0) {
+      report("deploymentTargets.organizationalUnits is empty: the entry reaches no OU.");
+    }
+    checkWriterTemplate(
+      { templateBody: props.templateBody },
+      lzaParameterValues(entry.parameters),
+      allowBreakGlass,
+      report,
+    );
+  }
+}
+
 export const stackSetWriter: ResourceValidationPolicy = {
   name: WRITER_POLICY_NAME,
   description:
     "The RunShell StackSet is SERVICE_MANAGED with auto-deployment on (new accounts get the writer), and its " +
     'template carries the writer custom resource with RunAsEnabled "true" (its function\'s RUN_AS_ENABLED too) ' +
     'and a Linux RunAsDefaultUser other than root; "false", break-glass, only with allowBreakGlass; the same ' +
-    "template in a management-account stack, and per-OU overrides, are checked too.",
+    "template in a management-account stack, and per-OU overrides, are checked too. With runShellOwner lza, " +
+    "every StackSet entry of the LZA export is checked the same way against its parameters.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -102,6 +153,10 @@ export const stackSetWriter: ResourceValidationPolicy = {
       if (template && writerResources(template).length > 0) {
         checkWriterTemplate(props, stringMap(props.parameters), allowBreakGlass, reportViolation);
       }
+      return;
+    }
+    if (isLzaRunShellExport(args.type)) {
+      checkLzaRunShellExport(props, allowBreakGlass, reportViolation);
       return;
     }
     if (!isRunShellStackSet(args.type, props)) return;

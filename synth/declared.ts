@@ -1,5 +1,7 @@
 // What the program declared, picked out of the mock runtime's resource list for the renderers. Pure.
-import { TYPES } from "../policypack/rules/types";
+import type { RenderedScp } from "../components/lza/lzaConfig";
+import type { LzaGuardrailExportInputs, LzaRunShellExportInputs } from "../policypack/rules/lza";
+import { COMPONENT_TYPES, TYPES } from "../policypack/rules/types";
 import type { DeclaredResource } from "./mockRuntime";
 
 export interface StackSetInputs {
@@ -22,12 +24,29 @@ export interface StackSetInstanceInputs {
   parameterOverrides?: Record<string, string>;
 }
 
-export interface DeclaredScp {
+export interface DeclaredScp extends RenderedScp {
   /** The policy's id on the mock runtime, which its attachments' `policyId` names. */
   id?: string;
-  name: string;
-  description: string;
-  content: string;
+}
+
+function inputsOfOne<T>(resources: DeclaredResource[], type: string): T | undefined {
+  const found = resources.filter((r) => r.type === type);
+  if (found.length > 1) throw new Error(`expected at most one ${type}, found ${found.length}`);
+  return found[0]?.inputs as T | undefined;
+}
+
+/** The LZA export of the writer (runShellOwner lza), if the program declared it. */
+export function lzaRunShellExportInputsOf(
+  resources: DeclaredResource[],
+): LzaRunShellExportInputs | undefined {
+  return inputsOfOne(resources, COMPONENT_TYPES.lzaRunShellExport);
+}
+
+/** The LZA export of the SCPs (guardrailOwner lza), if the program declared it. */
+export function lzaGuardrailExportInputsOf(
+  resources: DeclaredResource[],
+): LzaGuardrailExportInputs | undefined {
+  return inputsOfOne(resources, COMPONENT_TYPES.lzaGuardrailExport);
 }
 
 /** Every StackSet the program declared: none where another tool deploys the writer. */
@@ -49,6 +68,11 @@ export function declaredStackSetInstances(resources: DeclaredResource[]): StackS
     .map((r) => r.inputs as unknown as StackSetInstanceInputs);
 }
 
+/** The template the writer is deployed with: the StackSet's, or the one its LZA export carries. */
+export function runShellTemplateBodyOf(resources: DeclaredResource[]): string {
+  return lzaRunShellExportInputsOf(resources)?.templateBody ?? runShellStackSetInputs(resources).templateBody;
+}
+
 /** Every policy attachment the program declared: which policy (by id) on which root, OU or account. */
 export function declaredPolicyAttachments(
   resources: DeclaredResource[],
@@ -58,7 +82,12 @@ export function declaredPolicyAttachments(
     .map(({ inputs }) => ({ policyId: String(inputs.policyId), targetId: String(inputs.targetId) }));
 }
 
-/** Every service control policy the program declared: none where another tool owns the SCPs. */
+/** The roots and OUs the SCPs are attached to, in the order declared. */
+export function scpAttachmentTargets(resources: DeclaredResource[]): string[] {
+  return [...new Set(declaredPolicyAttachments(resources).map(({ targetId }) => targetId))];
+}
+
+/** Every service control policy the program declared as a resource: none where another tool owns the SCPs. */
 export function serviceControlPolicies(resources: DeclaredResource[]): DeclaredScp[] {
   return resources
     .filter((r) => r.type === TYPES.organizationsPolicy && r.inputs.type === "SERVICE_CONTROL_POLICY")
@@ -70,8 +99,16 @@ export function serviceControlPolicies(resources: DeclaredResource[]): DeclaredS
     }));
 }
 
-/** The one or two service control policies the program declares. */
+/** The service control policies the program declares, or (guardrailOwner lza) the ones its LZA export carries. */
 export function declaredScps(resources: DeclaredResource[]): DeclaredScp[] {
+  const exported = lzaGuardrailExportInputsOf(resources);
+  if (exported) {
+    return exported.policies.map(({ name, content }) => ({
+      name,
+      description: exported.serviceControlPolicies.find((entry) => entry.name === name)?.description ?? "",
+      content,
+    }));
+  }
   const scps = serviceControlPolicies(resources);
   if (scps.length === 0 || scps.length > 2) {
     throw new Error(`expected one or two service control policies, found ${scps.length}`);

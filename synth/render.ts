@@ -1,6 +1,7 @@
 // Pure renderers: from the resources the program declared to the files a reviewer reads.
-import { declaredScps, runShellStackSetInputs } from "./declared";
-import { renderLzaExport, renderLzaScps } from "./lzaExport";
+import type { OrganizationalUnitPaths } from "../components/lza/lzaConfig";
+import { declaredScps, runShellTemplateBodyOf } from "./declared";
+import { renderLzaExport } from "./lzaExport";
 import type { Plan } from "./plan";
 import { renderPlanMarkdown } from "./planMarkdown";
 import { TYPES } from "../policypack/rules/types";
@@ -33,17 +34,14 @@ export function renderAbac(resources: DeclaredResource[]): RenderedFile {
   };
 }
 
-/** `scp/<policy-name>.json`: each Policy's `content` input untouched (minified, no trailing newline), as Organizations stores it. */
+/** `scp/<policy-name>.json`: each SCP's content untouched (minified, no trailing newline), as Organizations stores it. */
 export function renderScps(resources: DeclaredResource[]): RenderedFile[] {
   return declaredScps(resources).map(({ name, content }) => ({ file: `scp/${name}.json`, content }));
 }
 
-/** `runshell-stackset.template.json`: the StackSet's template body as deployed, inline writer code included. */
+/** `runshell-stackset.template.json`: the writer's template body as deployed, inline writer code included. */
 export function renderRunShellTemplate(resources: DeclaredResource[]): RenderedFile {
-  return {
-    file: "runshell-stackset.template.json",
-    content: `${runShellStackSetInputs(resources).templateBody}\n`,
-  };
+  return { file: "runshell-stackset.template.json", content: `${runShellTemplateBodyOf(resources)}\n` };
 }
 
 /** `plan.md` for the reviewer, `plan.json` (the same plan) for tools. */
@@ -54,13 +52,17 @@ export function renderPlan(plan: Plan): RenderedFile[] {
   ];
 }
 
-export function renderAll(resources: DeclaredResource[], plan: Plan): RenderedFile[] {
+/** Every file; `paths` names OUs in the lza/ files when no LZA export component already did. */
+export function renderAll(
+  resources: DeclaredResource[],
+  plan: Plan,
+  paths: OrganizationalUnitPaths = {},
+): RenderedFile[] {
   return [
     renderAbac(resources),
     ...renderScps(resources),
     renderRunShellTemplate(resources),
-    ...renderLzaExport(resources),
-    ...renderLzaScps(resources),
+    ...renderLzaExport(resources, paths),
     ...renderPlan(plan),
   ];
 }

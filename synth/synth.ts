@@ -2,8 +2,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { ousBelow, type OrganizationalUnitPaths } from "../components/lza/lzaConfig";
 import { GET_ORGANIZATION_INVOKE } from "../config/awsProvider";
 import { DESCENDANT_OUS_INVOKE } from "../config/deploymentTargets";
+import { CHILD_OUS_INVOKE } from "../config/organizationalUnitPaths";
+import { rawConfigFromPulumi } from "../config/pulumiConfig";
 import runStack from "../index";
 import { runOnMocks } from "./mockRuntime";
 import { formatViolation, mandatoryViolations, renderPolicyReport } from "./policyReport";
@@ -18,11 +21,24 @@ import { PROJECT_DIR, readProjectFile, readStackConfig, StackFileError } from ".
 /** Offline the management account is unknown: its providers are pinned to this placeholder instead. */
 export const OFFLINE_MANAGEMENT_ACCOUNT_ID = "000000000000";
 
-// Offline the organisation is unknown: no OU has descendants, so only overlaps the config itself shows are refused.
-export const OFFLINE_INVOKES = {
-  [DESCENDANT_OUS_INVOKE]: () => ({ childrens: [] }),
-  [GET_ORGANIZATION_INVOKE]: () => ({ masterAccountId: OFFLINE_MANAGEMENT_ACCOUNT_ID }),
-};
+// Offline the organisation is unknown but for the OU paths the config gives (organizationalUnitPaths): they show
+// which of those OUs lie in which, for the overlap check; the walk that finds LZA's OU names finds no OU at all,
+// so an LZA export needs every OU's path in the config.
+export function offlineInvokes(paths: OrganizationalUnitPaths) {
+  return {
+    [DESCENDANT_OUS_INVOKE]: ({ parentId }: Record<string, unknown>) => ({
+      childrens: ousBelow(String(parentId), paths).map((id) => ({ id, name: paths[id], arn: "" })),
+    }),
+    [GET_ORGANIZATION_INVOKE]: () => ({ roots: [], masterAccountId: OFFLINE_MANAGEMENT_ACCOUNT_ID }),
+    [CHILD_OUS_INVOKE]: () => ({ children: [] }),
+  };
+}
+
+/** The OU paths the stack config gives, for the lza/ files of a piece Pulumi owns (validated by the program). */
+function givenOuPaths(config: Record<string, string>): OrganizationalUnitPaths {
+  const paths = rawConfigFromPulumi(config).organizationalUnitPaths;
+  return paths !== null && typeof paths === "object" ? (paths as OrganizationalUnitPaths) : {};
+}
 
 export interface SynthOptions {
   stack: string;
@@ -71,9 +87,10 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   let policyReport: PolicyReport;
   let plan: Plan;
   try {
-    const run = await runOnMocks(runStack, { stack: options.stack, config, invokes: OFFLINE_INVOKES });
+    const paths = givenOuPaths(config);
+    const run = await runOnMocks(runStack, { stack: options.stack, config, invokes: offlineInvokes(paths) });
     plan = buildPlan(run.resources, options.stack);
-    files = renderAll(run.resources, plan);
+    files = renderAll(run.resources, plan, paths);
     // The policy pack, as `pulumi preview --policy-pack policypack` would run it over the same resources.
     policyReport = await runPolicyPack(run.resources, {
       project,

@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../../policypack/rules/types";
+import type { RenderedScp } from "../lza/lzaConfig";
 import { renderScp, scpPolicies, scpSizeError, type ScpOptions } from "./scpDocument";
 
 export interface RunShellGuardrailArgs {
@@ -37,6 +38,20 @@ export function scpOptionsOf(args: RunShellGuardrailArgs): ScpOptions {
 }
 
 /**
+ * The two policies, rendered and size-checked: the SCPs below and their Landing Zone Accelerator export
+ * (components/lza/) are both declared from them. A policy over the budget is refused at preview, in one line:
+ * AWS would only refuse it half-way through an update.
+ */
+export function guardrailPolicies(name: string, args: RunShellGuardrailArgs): RenderedScp[] {
+  return scpPolicies(scpOptionsOf(args)).map((document) => {
+    const content = renderScp(document);
+    const tooLong = scpSizeError(document.name, content);
+    if (tooLong) throw new pulumi.RunError(`${name}: ${tooLong}`);
+    return { name: document.name, description: document.description, content };
+  });
+}
+
+/**
  * The two SCPs that keep RunAs in force — the RunShell guardrail (the document, its writer and every exempt
  * principal) and the session guardrail (which document, tag and region a session may use) — attached to every
  * target. One per organisation: the policies have fixed names.
@@ -48,24 +63,12 @@ export class RunShellGuardrail extends pulumi.ComponentResource {
 
   constructor(name: string, args: RunShellGuardrailArgs, opts?: pulumi.ComponentResourceOptions) {
     super(COMPONENT_TYPES.runShellGuardrail, name, {}, opts);
-    const documents = scpPolicies(scpOptionsOf(args));
-    const contents = documents.map(renderScp);
-    // Refused at preview, in one line: AWS would only refuse it half-way through an update.
-    documents.forEach((document, index) => {
-      const tooLong = scpSizeError(document.name, contents[index]);
-      if (tooLong) throw new pulumi.RunError(`RunShellGuardrail ${name}: ${tooLong}`);
-    });
     // The first keeps the logical name it always had, so an existing stack updates it in place.
-    const policies = documents.map(
-      (document, index) =>
+    const policies = guardrailPolicies(`RunShellGuardrail ${name}`, args).map(
+      (policy, index) =>
         new aws.organizations.Policy(
           index === 0 ? name : `${name}-sessions`,
-          {
-            name: document.name,
-            description: document.description,
-            type: "SERVICE_CONTROL_POLICY",
-            content: contents[index],
-          },
+          { ...policy, type: "SERVICE_CONTROL_POLICY" },
           { parent: this },
         ),
     );

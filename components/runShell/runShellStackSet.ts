@@ -11,6 +11,7 @@ import {
 } from "../../policypack/rules/names";
 import { COMPONENT_TYPES } from "../../policypack/rules/types";
 import { NEWEST_NODEJS_RUNTIME, type CallAs, type OnDelete } from "../../policypack/rules/values";
+import type { RunShellDeployment } from "../lza/lzaConfig";
 import { runShellTemplateBody, templateParameters } from "./template";
 
 export type StackSetOperationPreferences = StackConfig["stackSetOperationPreferences"];
@@ -45,6 +46,44 @@ export interface RunShellStackSetArgs {
 }
 
 const CAPABILITIES = ["CAPABILITY_NAMED_IAM"];
+const DESCRIPTION = "ssm-runas-sync: SSM-SessionManagerRunShell with RunAs in every account and region";
+
+/**
+ * What the RunShell StackSet deploys, from the component's arguments: the StackSet below and its Landing Zone
+ * Accelerator export (components/lza/) are both declared from this one description.
+ */
+export function runShellDeployment(name: string, args: RunShellStackSetArgs): RunShellDeployment {
+  // concurrencyMode is left out: the provider cannot pass it to the StackSet, nor LZA to its own.
+  const { regionConcurrencyType, maxConcurrentPercentage, failureTolerancePercentage } =
+    args.operationPreferences ?? DEFAULT_STACKSET_OPERATION_PREFERENCES;
+  let templateBody: string;
+  try {
+    templateBody = runShellTemplateBody({
+      code: writerInlineCode(),
+      runtime: args.writerRuntime ?? NEWEST_NODEJS_RUNTIME,
+    });
+  } catch (error) {
+    // Refused at preview, in one line: CloudFormation would only refuse it half-way through an update.
+    throw new pulumi.RunError(`${name}: ${(error as Error).message}`);
+  }
+  return {
+    description: DESCRIPTION,
+    capabilities: CAPABILITIES,
+    regions: args.regions,
+    operationPreferences: { regionConcurrencyType, maxConcurrentPercentage, failureTolerancePercentage },
+    parameters: {
+      ...templateParameters(args.defaultUser, args.onDelete ?? "retain", args.runAsEnabled ?? true),
+    },
+    instances: [
+      ...args.deploymentTargets.map((target) => ({ target })),
+      ...Object.entries(args.organizationalUnitOverrides ?? {}).map(([target, user]) => ({
+        target,
+        parameterOverrides: { [RUN_AS_DEFAULT_USER_PARAMETER]: user },
+      })),
+    ],
+    templateBody,
+  };
+}
 
 /**
  * The RunShell writer in every member account × region through a service-managed StackSet (new accounts
@@ -64,29 +103,15 @@ export class RunShellStackSet extends pulumi.ComponentResource {
       );
     }
     const callAs = args.callAs ?? "SELF";
-    const preferences = args.operationPreferences ?? DEFAULT_STACKSET_OPERATION_PREFERENCES;
-    const parameters = templateParameters(
-      args.defaultUser,
-      args.onDelete ?? "retain",
-      args.runAsEnabled ?? true,
-    );
-    let templateBody: string;
-    try {
-      templateBody = runShellTemplateBody({
-        code: writerInlineCode(),
-        runtime: args.writerRuntime ?? NEWEST_NODEJS_RUNTIME,
-      });
-    } catch (error) {
-      // Refused at preview, in one line: CloudFormation would only refuse it half-way through an update.
-      throw new pulumi.RunError(`RunShellStackSet ${name}: ${(error as Error).message}`);
-    }
+    const deployment = runShellDeployment(`RunShellStackSet ${name}`, args);
+    const { parameters, templateBody, operationPreferences: stackSetPreferences } = deployment;
+    const { concurrencyMode } = args.operationPreferences ?? DEFAULT_STACKSET_OPERATION_PREFERENCES;
 
-    const { concurrencyMode, ...stackSetPreferences } = preferences;
     const stackSet = new aws.cloudformation.StackSet(
       name,
       {
         name: RUNSHELL_STACKSET_NAME,
-        description: "ssm-runas-sync: SSM-SessionManagerRunShell with RunAs in every account and region",
+        description: deployment.description,
         permissionModel: "SERVICE_MANAGED",
         autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
         callAs,
@@ -117,11 +142,8 @@ export class RunShellStackSet extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-    for (const target of args.deploymentTargets) {
-      for (const region of args.regions) instance(target, region);
-    }
-    for (const [ou, user] of Object.entries(args.organizationalUnitOverrides ?? {})) {
-      for (const region of args.regions) instance(ou, region, { [RUN_AS_DEFAULT_USER_PARAMETER]: user });
+    for (const { target, parameterOverrides } of deployment.instances) {
+      for (const region of deployment.regions) instance(target, region, parameterOverrides);
     }
 
     const managementStacks = (args.includeManagementAccount ? args.regions : []).map((region) => {

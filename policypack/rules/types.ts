@@ -16,4 +16,8 @@ export const COMPONENT_TYPES = {
   abacConfiguration: "ssm-runas-sync:index:AbacConfiguration",
   runShellStackSet: "ssm-runas-sync:index:RunShellStackSet",
   runShellGuardrail: "ssm-runas-sync:index:RunShellGuardrail",
+  /** runShellOwner lza: the writer's Landing Zone Accelerator export, in place of the StackSet. */
+  lzaRunShellExport: "ssm-runas-sync:index:LzaRunShellExport",
+  /** guardrailOwner lza: the SCPs' Landing Zone Accelerator export, in place of the SCPs and attachments. */
+  lzaGuardrailExport: "ssm-runas-sync:index:LzaGuardrailExport",
 } as const;

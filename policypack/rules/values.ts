@@ -85,6 +85,21 @@ export const DOCUMENTED_SCIM_PATHS: readonly string[] = [
 export const ON_DELETE_VALUES = ["retain", "restore"] as const;
 export type OnDelete = (typeof ON_DELETE_VALUES)[number];
 
+/**
+ * Who deploys a piece of the organisation-wide setup (the RunShell writer, the SCP guardrail): this program, or the
+ * Landing Zone Accelerator pipeline from the export `synth` writes.
+ */
+export const OWNERS = ["pulumi", "lza"] as const;
+export type Owner = (typeof OWNERS)[number];
+
+/**
+ * An OU as Landing Zone Accelerator names it: its path of OU names below the root, `/`-separated
+ * (`Workloads/Prod`); Organizations nests OUs at most five deep. The root itself is `Root` and has no OU id.
+ */
+export const LZA_OU_PATH_PATTERN = /^[^/\s](?:[^/]*[^/\s])?(?:\/[^/\s](?:[^/]*[^/\s])?){0,4}$/;
+export const LZA_OU_PATH_RULE =
+  "must be the OU's LZA name path, OU names below the root joined by / (e.g. Workloads/Prod), at most 5 deep";
+
 /** Whom the StackSet's API calls run as: the management account, or a delegated administrator. */
 export const CALL_AS_VALUES = ["SELF", "DELEGATED_ADMIN"] as const;
 export type CallAs = (typeof CALL_AS_VALUES)[number];

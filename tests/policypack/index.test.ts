@@ -13,7 +13,7 @@ import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import type { DeclaredResource } from "../../synth/mockRuntime";
 import { REPO_ROOT } from "../support/cli";
 import { exampleRawConfig } from "../support/exampleStacks";
-import { exampleResources, programResourcesFor } from "../support/policyHarness";
+import { exampleResources, programResourcesFor, withInputs } from "../support/policyHarness";
 
 const LZA_SETTINGS_ROLE = "arn:aws:iam::*:role/AWSAccelerator-SecurityRe-CustomSessionManagerLogg-*";
 const LZA_DEPLOY = ["arn:aws:iam::*:role/AWSAccelerator-Deployment-Role", "arn:aws:iam::*:role/cdk-accel-*"];
@@ -236,6 +236,43 @@ describe("policy pack served by @pulumi/policy (the engine's view)", function ()
       ["ssm-runas-scp-exception-principals", analyzer.EnforcementLevel.MANDATORY],
     ]);
     expect(found[0].message).to.include(`without exempting ${LZA_SETTINGS_ROLE}`);
+  });
+
+  it("checks an LZA-owned stack through its export components' properties (Analyze and AnalyzeStack)", async () => {
+    const lzaRole = "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole";
+    await configure(client, {
+      "ssm-runas-scp-exception-principals": {
+        requiredExceptionPrincipals: [LZA_SETTINGS_ROLE],
+        stackSetExecutionRoleArnPattern: lzaRole,
+      },
+      "ssm-runas-scp-stackset-role-exemptions": { stackSetExecutionRoleArnPattern: lzaRole },
+      "ssm-runas-scp-delegated-admin": { deployPrincipalArns: LZA_DEPLOY },
+    });
+    const lzaOwned = await programResourcesFor({
+      ...exampleRawConfig("dev"),
+      runShellOwner: "lza",
+      guardrailOwner: "lza",
+      stackSetExecutionRoleArnPattern: lzaRole,
+      organizationalUnitPaths: { "ou-t3st-5m1qa8cd": "Sandbox" },
+    });
+    expect(lzaOwned.map((r) => r.type)).not.to.include("aws:cloudformation/stackSet:StackSet");
+    expect(await analyzeAll(client, lzaOwned)).to.deep.equal([]);
+    const rootUser = lzaOwned.map((r) =>
+      r.type === "ssm-runas-sync:index:LzaRunShellExport"
+        ? withInputs(r, (inputs) => {
+            const [entry] = inputs.cloudFormationStackSets as {
+              parameters: { name: string; value: string }[];
+            }[];
+            for (const parameter of entry.parameters)
+              if (parameter.name === "RunAsDefaultUser") parameter.value = "root";
+          })
+        : r,
+    );
+    const found = await analyzeAll(client, rootUser);
+    expect(found.map((d) => d.policy)).to.deep.equal(["ssm-runas-stackset-writer"]);
+    expect(found[0].message).to.include(
+      'LZA entry ssm-runas-sync-runshell: RunShellDocument.RunAsDefaultUser: "root"',
+    );
   });
 
   it("runs the guardrail stack policies over both SCPs (AnalyzeStack): a stack without regions, a foreign exemption", async () => {

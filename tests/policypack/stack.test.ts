@@ -12,6 +12,7 @@ const SCP = "aws:organizations/policy:Policy";
 const ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment";
 
 const RUNSHELL = "ssm-runas-sync-runshell-guardrail";
+const ATTACHMENT_KINDS = "(an organizations PolicyAttachment, or a target in its LZA export entry)";
 const SESSION = "ssm-runas-sync-session-guardrail";
 
 const without = (resources: DeclaredResource[], type: string) => resources.filter((r) => r.type !== type);
@@ -36,15 +37,15 @@ describe("policy ssm-runas-stack-complete", () => {
 
   for (const [type, missing] of [
     [ABAC, "an IAM Identity Center ABAC configuration"],
-    [STACK_SET, "the RunShell StackSet (ssm-runas-sync-runshell)"],
+    [STACK_SET, "the RunShell StackSet (ssm-runas-sync-runshell) or its LZA export"],
     [
       SCP,
       "an SCP guarding SSM-SessionManagerRunShell, the session guardrail SCP (ssm-runas-sync-session-guardrail)",
     ],
     [
       ATTACHMENT,
-      "an attachment (organizations PolicyAttachment) of the RunShell guardrail SCP, " +
-        "an attachment (organizations PolicyAttachment) of the session guardrail SCP",
+      `an attachment of the RunShell guardrail SCP ${ATTACHMENT_KINDS}, ` +
+        `an attachment of the session guardrail SCP ${ATTACHMENT_KINDS}`,
     ],
   ]) {
     it(`refuses the program's stack without ${missing}`, async () => {
@@ -74,7 +75,7 @@ describe("policy ssm-runas-stack-complete", () => {
       const unattached = resources.filter((r) => !(r.type === ATTACHMENT && linked(r, scp)));
       expect(unattached.length).to.be.lessThan(resources.length);
       expect((await validateStack(stackComplete, unattached)).messages).to.deep.equal([
-        `The stack is missing an attachment (organizations PolicyAttachment) of the ${guardrail} guardrail SCP.`,
+        `The stack is missing an attachment of the ${guardrail} guardrail SCP ${ATTACHMENT_KINDS}.`,
       ]);
     });
   }
@@ -109,8 +110,8 @@ describe("policy ssm-runas-stack-complete", () => {
       r.type === ATTACHMENT ? withInputs(r, (inputs) => (inputs.policyId = "p-other")) : r,
     );
     expect((await validateStack(stackComplete, resources)).messages).to.deep.equal([
-      "The stack is missing an attachment (organizations PolicyAttachment) of the RunShell guardrail SCP, " +
-        "an attachment (organizations PolicyAttachment) of the session guardrail SCP.",
+      `The stack is missing an attachment of the RunShell guardrail SCP ${ATTACHMENT_KINDS}, ` +
+        `an attachment of the session guardrail SCP ${ATTACHMENT_KINDS}.`,
     ]);
   });
 
@@ -135,7 +136,7 @@ describe("policy ssm-runas-stack-complete", () => {
     expect(await validateStack(stackComplete, [])).to.deep.equal({
       messages: [
         "The stack is missing an IAM Identity Center ABAC configuration, the RunShell StackSet " +
-          "(ssm-runas-sync-runshell), an SCP guarding SSM-SessionManagerRunShell, the session guardrail SCP " +
+          "(ssm-runas-sync-runshell) or its LZA export, an SCP guarding SSM-SessionManagerRunShell, the session guardrail SCP " +
           "(ssm-runas-sync-session-guardrail).",
       ],
     });

@@ -134,7 +134,7 @@ describe("runPolicyPack (the in-process runner synth uses)", () => {
       {
         policy: "ssm-runas-stack-complete",
         enforcementLevel: "mandatory",
-        message: "The stack is missing the RunShell StackSet (ssm-runas-sync-runshell).",
+        message: "The stack is missing the RunShell StackSet (ssm-runas-sync-runshell) or its LZA export.",
         resource: null,
       },
     ]);

@@ -59,6 +59,9 @@ const BAD_VALUES: Record<string, unknown> = {
   onDelete: "destroy",
   writerRuntime: "nodejs20.x",
   stackSetOperationPreferences: { maxConcurrentPercentage: 0 },
+  runShellOwner: "cdk",
+  guardrailOwner: "both",
+  organizationalUnitPaths: { "ou-t3st-5m1qa8cd": "/Sandbox" },
 };
 
 describe("synth", () => {

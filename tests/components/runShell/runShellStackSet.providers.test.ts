@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import runEntry from "../../../index";
 import { runOnMocks, type DeclaredResource } from "../../../synth/mockRuntime";
-import { OFFLINE_INVOKES, OFFLINE_MANAGEMENT_ACCOUNT_ID } from "../../../synth/synth";
+import { OFFLINE_MANAGEMENT_ACCOUNT_ID, offlineInvokes } from "../../../synth/synth";
 import {
   AWS_PROVIDER,
   MANAGEMENT_ACCOUNT_ID,
@@ -111,7 +111,7 @@ describe("RunShellStackSet's management-account providers on the mock runtime", 
     const { resources } = await runOnMocks(runEntry, {
       stack: "prod",
       config: withCredentials({}),
-      invokes: OFFLINE_INVOKES,
+      invokes: offlineInvokes({}),
     });
     expect(OFFLINE_MANAGEMENT_ACCOUNT_ID).to.equal("000000000000");
     const providers = ofType(resources, AWS_PROVIDER);

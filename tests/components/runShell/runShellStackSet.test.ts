@@ -132,7 +132,7 @@ describe("RunShellStackSet on the mock runtime", () => {
         () => {
           const { runShellStackSetName, runShellStackSetId, runShellManagementStackIds } = declareStack(
             parsed.config,
-            MANAGEMENT_PROVIDER_ARGS,
+            { managementProviderArgs: MANAGEMENT_PROVIDER_ARGS },
           );
           expect(pulumi.Output.isInstance(runShellStackSetId)).to.equal(true);
           return { runShellStackSetName, runShellManagementStackIds };

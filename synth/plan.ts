@@ -7,6 +7,8 @@ import {
   declaredPolicyAttachments,
   declaredStackSetInstances,
   declaredStackSets,
+  lzaGuardrailExportInputsOf,
+  lzaRunShellExportInputsOf,
   serviceControlPolicies,
   type DeclaredScp,
 } from "./declared";
@@ -208,14 +210,65 @@ function pulumiWriterCarriers(resources: DeclaredResource[]): WriterCarrier[] {
   ];
 }
 
-// Each list of the plan is the union of its readers. Another owner of the writer or the SCPs (Landing Zone
-// Accelerator, from components that carry its export entries) adds one reader per list, its rows marked
-// `deliveredBy: "LZA"`; sorting, rendering and the summary stay as they are.
+// --- what the program exports for Landing Zone Accelerator to deploy (runShellOwner / guardrailOwner lza) -------
+
+const parameterMap = (parameters: { name: string; value: string }[]) =>
+  Object.fromEntries(parameters.map(({ name, value }) => [name, value]));
+
+function lzaStackSetInstances(resources: DeclaredResource[]): PlanStackSetInstance[] {
+  const entries = lzaRunShellExportInputsOf(resources)?.cloudFormationStackSets ?? [];
+  return entries.flatMap((entry) =>
+    entry.deploymentTargets.organizationalUnits.flatMap((target) =>
+      entry.regions.map((region) => ({
+        target,
+        region,
+        fallbackUser: parameterMap(entry.parameters)[RUN_AS_DEFAULT_USER_PARAMETER] ?? "",
+        stackSet: entry.name,
+        deliveredBy: "LZA" as const,
+      })),
+    ),
+  );
+}
+
+function lzaScpAttachments(resources: DeclaredResource[]): PlanScpAttachment[] {
+  const entries = lzaGuardrailExportInputsOf(resources)?.serviceControlPolicies ?? [];
+  return entries.flatMap((entry) =>
+    entry.deploymentTargets.organizationalUnits.map((target) => ({
+      policy: entry.name,
+      target,
+      deliveredBy: "LZA" as const,
+    })),
+  );
+}
+
+function lzaScps(resources: DeclaredResource[]): DeclaredScp[] {
+  const exported = lzaGuardrailExportInputsOf(resources);
+  return (exported?.policies ?? []).map(({ name, content }) => ({
+    name,
+    description: exported?.serviceControlPolicies.find((entry) => entry.name === name)?.description ?? "",
+    content,
+  }));
+}
+
+function lzaWriterCarriers(resources: DeclaredResource[]): WriterCarrier[] {
+  const exported = lzaRunShellExportInputsOf(resources);
+  if (!exported) return [];
+  return [
+    {
+      kind: "LZA StackSet entries",
+      templateBody: exported.templateBody,
+      parameterSets: exported.cloudFormationStackSets.map((entry) => parameterMap(entry.parameters)),
+    },
+  ];
+}
+
+// Each list of the plan is the union of its readers: what Pulumi deploys, and what it exports for LZA to deploy
+// (rows marked `deliveredBy: "LZA"`); sorting, rendering and the summary are the same for both.
 type Reader<T> = (resources: DeclaredResource[]) => T[];
-const INSTANCE_READERS: Reader<PlanStackSetInstance>[] = [pulumiStackSetInstances];
-const ATTACHMENT_READERS: Reader<PlanScpAttachment>[] = [pulumiScpAttachments];
-const SCP_READERS: Reader<DeclaredScp>[] = [serviceControlPolicies];
-const WRITER_CARRIER_READERS: Reader<WriterCarrier>[] = [pulumiWriterCarriers];
+const INSTANCE_READERS: Reader<PlanStackSetInstance>[] = [pulumiStackSetInstances, lzaStackSetInstances];
+const ATTACHMENT_READERS: Reader<PlanScpAttachment>[] = [pulumiScpAttachments, lzaScpAttachments];
+const SCP_READERS: Reader<DeclaredScp>[] = [serviceControlPolicies, lzaScps];
+const WRITER_CARRIER_READERS: Reader<WriterCarrier>[] = [pulumiWriterCarriers, lzaWriterCarriers];
 
 // --- the plan's parts ---------------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { synth } from "../../synth/synth";
 
 const ROOT = path.resolve(__dirname, "../..");
 const GITHUB_DIR = path.join(ROOT, ".github");
@@ -261,7 +262,7 @@ describe("GitHub Actions workflows", () => {
     it("synth dev and prod and keep out/dev and out/prod as artifacts", () => {
       const jobs = runJobs(prWorkflow());
       for (const stack of ["dev", "prod"]) {
-        const synthCommand = new RegExp(`^npm run synth -- --stack ${stack}$`);
+        const synthCommand = new RegExp(`^npm run synth -- --stack ${stack}\\b`);
         const job = jobs.find((j) => runs(j.steps, synthCommand) >= 0);
         expect(job, `a job running npm run synth -- --stack ${stack}`).to.not.equal(undefined);
         const steps = job?.steps ?? [];
@@ -569,6 +570,55 @@ describe("GitHub Actions workflows", () => {
       for (const stack of ["dev", "prod"]) {
         expect(fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`)), `Pulumi.${stack}.yaml`).to.equal(true);
       }
+    });
+  });
+
+  describe("the policy pack's config", () => {
+    // Whoever administers the pack (break-glass's allowBreakGlass, LZA's execution role pattern) changes one
+    // file per stack, and every run of the pack in the pipeline reads it: synth in the checks, preview and up.
+    const configFile = (stack: string) => `policy-config/${stack}.json`;
+
+    it("is one file per stack, and the pack accepts it", async () => {
+      for (const stack of ["dev", "prod"]) {
+        const file = path.join(ROOT, configFile(stack));
+        expect(fs.existsSync(file), configFile(stack)).to.equal(true);
+        const result = await synth({
+          stack,
+          out: fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-pack-config-")),
+          policyPackConfig: file,
+        });
+        expect(result.errors, configFile(stack)).to.deep.equal([]);
+      }
+    });
+
+    it("reaches every synth, preview and up of the stack it belongs to", () => {
+      const workflows = [prWorkflow(), mainWorkflow()];
+      let packRuns = 0;
+      for (const workflow of workflows) {
+        for (const job of runJobs(workflow)) {
+          for (const step of job.steps) {
+            const synthRun = /npm run synth -- --stack (dev|prod)(.*)$/m.exec(str(step.run));
+            if (synthRun && !str(step.run).includes("plans/base")) {
+              expect(synthRun[2].trim(), `${job.id}: ${synthRun[0]}`).to.equal(
+                `--policy-pack-config ${configFile(synthRun[1])}`,
+              );
+              packRuns += 1;
+            }
+            if (usesAction(step, "pulumi/actions") && step.with?.policyPacks !== undefined) {
+              const stacks = stacksOf(job, step);
+              const expected =
+                stacks.length === 1 ? configFile(stacks[0]) : "policy-config/${{ matrix.stack }}.json";
+              expect(
+                str(step.with?.policyPackConfigs),
+                `${job.id}: pulumi ${str(step.with?.command)}`,
+              ).to.equal(expected);
+              packRuns += 1;
+            }
+          }
+        }
+      }
+      // synth of dev and prod in the checks, preview of each stack, up of each stack.
+      expect(packRuns).to.be.at.least(4);
     });
   });
 

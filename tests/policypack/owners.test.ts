@@ -96,7 +96,8 @@ describe("policy pack, in each mode", () => {
       },
     );
     expect(mandatory(await violations(resources))).to.deep.equal([
-      'ssm-runas-stackset-writer: LZA entry ssm-runas-sync-runshell: RunShellDocument.RunAsEnabled is "false": it must be "true".',
+      'ssm-runas-stackset-writer: LZA entry ssm-runas-sync-runshell: RunShellDocument.RunAsEnabled is "false" (break-glass: RunAs off everywhere): refused unless the policy pack\'s config sets allowBreakGlass to true for ssm-runas-stackset-writer.',
+      'ssm-runas-stackset-writer: LZA entry ssm-runas-sync-runshell: RunAs is switched both ways (RunShellDocument.RunAsEnabled "false", WriterFunction.Environment.Variables.RUN_AS_ENABLED "true"): the writer would undo on every reconcile what a stack update applies.',
     ]);
   });
 

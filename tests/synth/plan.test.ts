@@ -350,6 +350,40 @@ describe("synth plan.md and plan.json", () => {
     });
   });
 
+  describe("LZA-owned (runShellOwner and guardrailOwner lza)", () => {
+    it("lists the export's instances and attachments by LZA name path, delivered by LZA, and the same exemptions and hash", async () => {
+      const pulumiOwned = await synthConfig(readStack("dev"), "dev");
+      const lzaOwned = await synthConfig(
+        {
+          ...readStack("dev"),
+          [key("runShellOwner")]: "lza",
+          [key("guardrailOwner")]: "lza",
+          [key("organizationalUnitPaths")]: { "ou-t3st-5m1qa8cd": "Sandbox" },
+        },
+        "dev",
+      );
+      const plan = lzaOwned.plan!;
+      expect(plan.stackSetInstances).to.deep.equal([
+        {
+          target: "Sandbox",
+          region: "eu-west-1",
+          fallbackUser: "ssm-fallback",
+          stackSet: "ssm-runas-sync-runshell",
+          deliveredBy: "LZA",
+        },
+      ]);
+      expect(plan.scpAttachments).to.deep.equal([
+        { policy: RUNSHELL_GUARDRAIL_POLICY_NAME, target: "Sandbox", deliveredBy: "LZA" },
+        { policy: SESSION_GUARDRAIL_POLICY_NAME, target: "Sandbox", deliveredBy: "LZA" },
+      ]);
+      expect(plan.writers.map((w) => [w.codeSha256, w.carriers])).to.deep.equal(
+        pulumiOwned.plan!.writers.map((w) => [w.codeSha256, ["LZA StackSet entries"]]),
+      );
+      expect(plan.exemptions).to.deep.equal(pulumiOwned.plan!.exemptions);
+      expect(plan.runAs).to.equal("on");
+    });
+  });
+
   describe("what is not declared", () => {
     const without = (resources: DeclaredResource[], types: string[]) =>
       resources.filter((r) => !types.includes(r.type));

@@ -10,7 +10,7 @@ import { parse, stringify } from "yaml";
 import runStack from "../../index";
 import { runOnMocks } from "../../synth/mockRuntime";
 import { readStackConfig } from "../../synth/stackFiles";
-import { synth } from "../../synth/synth";
+import { offlineInvokes, synth } from "../../synth/synth";
 import { REPO_ROOT } from "../support/cli";
 import { CUSTOMIZATIONS_FRAGMENT_SCHEMA, ORGANIZATION_FRAGMENT_SCHEMA } from "../support/lzaConfigSchema";
 
@@ -62,7 +62,11 @@ async function synthesize(stack: string, values: Record<string, unknown>) {
   const out = path.join(dir, "out");
   const result = await synth({ stack, projectDir: dir, out, policyPackConfig: packConfig });
   // The same program run synth makes, offline, for the resource list synth does not return.
-  const { resources } = await runOnMocks(runStack, { stack, config: readStackConfig(dir, stack) });
+  const { resources } = await runOnMocks(runStack, {
+    stack,
+    config: readStackConfig(dir, stack),
+    invokes: offlineInvokes({}),
+  });
   const read = (file: string) => parse(fs.readFileSync(path.join(out, file), "utf8"));
   return { result, out, types: resources.map((r) => r.type), read };
 }

@@ -81,10 +81,13 @@ const programRuns = new Map<string, Promise<DeclaredResource[]>>();
 export async function programResourcesFor(raw: RawStackConfig, stack = "test"): Promise<DeclaredResource[]> {
   const parsed = parseStackConfig(raw);
   if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
-  const run = await runOnMocks(() => declareStack(parsed.config, { managementProviderArgs: MANAGEMENT_PROVIDER_ARGS }), {
-    stack,
-    config: {},
-  });
+  const run = await runOnMocks(
+    () => declareStack(parsed.config, { managementProviderArgs: MANAGEMENT_PROVIDER_ARGS }),
+    {
+      stack,
+      config: {},
+    },
+  );
   return run.resources;
 }
 

@@ -4,7 +4,15 @@
 // administers the pack, not of whoever edits the stack — and the advisory one here reports it whenever it is on,
 // allowed or not, so that it is never silent.
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { isRunShellStackSet, stringMap, templateOf, type Props } from "./resources";
+import {
+  isLzaRunShellExport,
+  isRunShellStackSet,
+  lzaParameterValues,
+  objectList,
+  stringMap,
+  templateOf,
+  type Props,
+} from "./resources";
 import { RUN_AS_ENABLED_PARAMETER, RUN_AS_ENABLED_PROPERTY, RUN_AS_ENABLED_VARIABLE } from "./rules/names";
 import { TYPES } from "./rules/types";
 import { isTrue, resolveValue, writerResources, type Resolved, type Template } from "./template";
@@ -76,41 +84,73 @@ export function disagreement(switches: readonly RunAsSwitch[]): string | undefin
   return `RunAs is switched both ways (${values}): the writer would undo on every reconcile what a stack update applies`;
 }
 
-/** What a resource says about RunAsEnabled: the template's switches, or a stack instance's override. */
-function switchesOf(args: { type: string; props: Props }): RunAsSwitch[] {
+/** The switches of one writer deployment a resource carries, with where it turns RunAs off. */
+interface WriterSwitches {
+  /** Prefixes the message: an LZA export carries one deployment per StackSet entry. */
+  label: string;
+  reach: string;
+  switches: RunAsSwitch[];
+}
+
+/**
+ * What a resource says about RunAsEnabled: the template's switches, a stack instance's override, or (runShellOwner
+ * lza) the export's template against each StackSet entry's parameters.
+ */
+function writerSwitchesOf(args: { type: string; props: Props }): WriterSwitches[] {
   if (args.type === TYPES.stackSetInstance) {
     const overrides = stringMap(args.props.parameterOverrides);
     if (!(RUN_AS_ENABLED_PARAMETER in overrides)) return [];
+    const resolved = { ok: true as const, value: overrides[RUN_AS_ENABLED_PARAMETER] };
     return [
       {
-        where: `parameterOverrides.${RUN_AS_ENABLED_PARAMETER}`,
-        resolved: { ok: true, value: overrides[RUN_AS_ENABLED_PARAMETER] },
+        label: "",
+        reach: "in this stack instance's accounts and region",
+        switches: [{ where: `parameterOverrides.${RUN_AS_ENABLED_PARAMETER}`, resolved }],
       },
     ];
   }
-  if (args.type !== TYPES.stack && !isRunShellStackSet(args.type, args.props)) return [];
   const template = templateOf(args.props);
-  return template ? runAsSwitches(template, stringMap(args.props.parameters)) : [];
+  if (!template) return [];
+  if (isLzaRunShellExport(args.type)) {
+    return objectList(args.props.cloudFormationStackSets).map((entry) => ({
+      label: `LZA entry ${String(entry.name)}: `,
+      reach: "in every account and region of this entry's OUs once LZA's pipeline deploys it",
+      switches: runAsSwitches(template, lzaParameterValues(entry.parameters)),
+    }));
+  }
+  if (args.type === TYPES.stack) {
+    return [
+      {
+        label: "",
+        reach: "in this stack's account and region",
+        switches: runAsSwitches(template, stringMap(args.props.parameters)),
+      },
+    ];
+  }
+  if (!isRunShellStackSet(args.type, args.props)) return [];
+  return [
+    {
+      label: "",
+      reach: "in every account and region this StackSet reaches",
+      switches: runAsSwitches(template, stringMap(args.props.parameters)),
+    },
+  ];
 }
-
-const REACH: Record<string, string> = {
-  [TYPES.stackSet]: "in every account and region this StackSet reaches",
-  [TYPES.stack]: "in this stack's account and region",
-  [TYPES.stackSetInstance]: "in this stack instance's accounts and region",
-};
 
 export const breakGlassReported: ResourceValidationPolicy = {
   name: "ssm-runas-break-glass",
   description:
-    'Reports break-glass wherever it is on: a RunShell writer (StackSet, management-account stack, stack instance) whose RunAsEnabled resolves to "false". ' +
+    'Reports break-glass wherever it is on: a RunShell writer (StackSet, management-account stack, stack instance, entry of the LZA export) whose RunAsEnabled resolves to "false". ' +
     `Advisory, so it is printed on every preview and update; ${WRITER_POLICY_NAME} refuses it unless its ${ALLOW_BREAK_GLASS} is true.`,
   enforcementLevel: "advisory",
   validateResource: (args: ResourceValidationArgs, reportViolation) => {
-    const off = switchesOf(args).filter(({ resolved }) => resolved.ok && isFalse(resolved.value));
-    if (off.length === 0) return;
-    reportViolation(
-      `break-glass is on (${off.map(({ where }) => where).join(", ")} "false"): RunAs goes off, and stays off, ` +
-        `${REACH[args.type]}; sessions start as ssm-user. Set runAsEnabled: true to return.`,
-    );
+    for (const { label, reach, switches } of writerSwitchesOf(args)) {
+      const off = switches.filter(({ resolved }) => resolved.ok && isFalse(resolved.value));
+      if (off.length === 0) continue;
+      reportViolation(
+        `${label}break-glass is on (${off.map(({ where }) => where).join(", ")} "false"): RunAs goes off, and ` +
+          `stays off, ${reach}; sessions start as ssm-user. Set runAsEnabled: true to return.`,
+      );
+    }
   },
 };

@@ -45,6 +45,11 @@ export function objectList(value: unknown): Props[] {
   return Array.isArray(value) ? value.map(stringMap) : [];
 }
 
+/** `[{name, value}]` → `{name: value}`: an LZA StackSet entry's parameters, as its template resolves them. */
+export function lzaParameterValues(parameters: unknown): Record<string, unknown> {
+  return Object.fromEntries(objectList(parameters).map(({ name, value }) => [String(name), value]));
+}
+
 /** The SCPs a resource carries: one for an Organizations SCP, each policy file for the guardrail's LZA export. */
 export function scpDocumentsOf(type: string, props: Props): ScpDocument[] {
   if (isScp(type, props)) return [{ name: props.name, content: props.content, label: "" }];

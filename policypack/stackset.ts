@@ -11,6 +11,7 @@ import {
 import {
   isLzaRunShellExport,
   isRunShellStackSet,
+  lzaParameterValues,
   objectList,
   stringList,
   stringMap,
@@ -72,9 +73,12 @@ function checkWriterTemplate(
   }
 }
 
-/** `[{name, value}]` → `{name: value}`: an LZA entry's parameters, as the template resolves them. */
-function lzaParameterValues(parameters: unknown): Record<string, unknown> {
-  return Object.fromEntries(objectList(parameters).map(({ name, value }) => [String(name), value]));
+/**
+ * A StackSet's stacks are named `StackSet-<name>-<id>`: the base name, or the base and `-`, keeps them under the
+ * guardrail's `StackSet-ssm-runas-sync-runshell-*`; `ssm-runas-sync-runshellX` would not.
+ */
+export function isRunShellEntryName(name: string): boolean {
+  return name === RUNSHELL_STACKSET_NAME || name.startsWith(`${RUNSHELL_STACKSET_NAME}-`);
 }
 
 /**
@@ -95,10 +99,11 @@ function checkLzaRunShellExport(
   for (const entry of entries) {
     const name = String(entry.name);
     const report: ReportViolation = (message) => reportViolation(`LZA entry ${name}: ${message}`);
-    if (!name.startsWith(RUNSHELL_STACKSET_NAME)) {
+    if (!isRunShellEntryName(name)) {
       report(
-        `the name does not start with ${RUNSHELL_STACKSET_NAME}: the guardrail protects only the stacks ` +
-          `StackSet-${RUNSHELL_STACKSET_NAME}-*, so an account admin could change this one's writer.`,
+        `the name is neither ${RUNSHELL_STACKSET_NAME} nor ${RUNSHELL_STACKSET_NAME}-<suffix>: the guardrail ` +
+          `protects only the stacks StackSet-${RUNSHELL_STACKSET_NAME}-*, so an account admin could change this ` +
+          "one's writer.",
       );
     }
     if (stringList(stringMap(entry.deploymentTargets).organizationalUnits).length === 0) {

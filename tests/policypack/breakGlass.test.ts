@@ -7,6 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { breakGlassReported, isFalse, runAsEnabledProblem } from "../../policypack/breakGlass";
+import type { LzaRunShellExportInputs } from "../../policypack/rules/lza";
+import { COMPONENT_TYPES } from "../../policypack/rules/types";
 import type { DeclaredResource } from "../../synth/mockRuntime";
 import { runPolicyPack, type PolicyViolation } from "../../synth/policyHost";
 import { REPO_ROOT, runCli } from "../support/cli";
@@ -113,6 +115,108 @@ describe("break-glass in the policy pack (policy host)", () => {
     expect(runAsEnabledProblem(undefined, true)).to.equal(
       'is undefined: it must be "true" (or "false" for break-glass)',
     );
+  });
+});
+
+// runShellOwner lza: the program declares no StackSet, and the export's entries are what LZA deploys, each with
+// its own parameters. Break-glass there is refused and reported per entry, as for the StackSet.
+describe("break-glass with the writer LZA-owned (policy host)", () => {
+  const LZA_ROLE = "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole";
+  const LZA_PACK_CONFIG = {
+    "ssm-runas-scp-exception-principals": { stackSetExecutionRoleArnPattern: LZA_ROLE },
+    "ssm-runas-scp-stackset-role-exemptions": { stackSetExecutionRoleArnPattern: LZA_ROLE },
+  };
+  const ENTRIES = ["ssm-runas-sync-runshell", "ssm-runas-sync-runshell-dba"];
+  const lzaProd = (runAsEnabled: boolean) =>
+    programResourcesFor(
+      {
+        ...exampleRawConfig("prod"),
+        runShellOwner: "lza",
+        stackSetExecutionRoleArnPattern: LZA_ROLE,
+        deploymentTargets: ["ou-x7k2-sb000001"],
+        includeManagementAccount: false,
+        organizationalUnitOverrides: { "ou-x7k2-da7a0001": "dba" },
+        organizationalUnitPaths: { "ou-x7k2-sb000001": "Sandbox", "ou-x7k2-da7a0001": "Data" },
+        runAsEnabled,
+      },
+      "prod",
+    );
+  const exportUrn = (resources: DeclaredResource[]) => urnsOf(resources, COMPONENT_TYPES.lzaRunShellExport);
+
+  it("reports nothing while RunAs is on", async () => {
+    const resources = await lzaProd(true);
+    expect(exportUrn(resources)).to.have.length(1);
+    expect(urnsOf(resources, STACK_SET)).to.deep.equal([]);
+    const report = await runPolicyPack(resources, {
+      project: PROJECT,
+      stack: "prod",
+      config: LZA_PACK_CONFIG,
+    });
+    expect(report.violations.filter((v) => v.enforcementLevel === "mandatory")).to.deep.equal([]);
+    expect(byPolicy(report.violations, "ssm-runas-break-glass")).to.deep.equal([]);
+  });
+
+  it("refuses runAsEnabled false in every entry by default, and reports every entry", async () => {
+    const resources = await lzaProd(false);
+    const [urn] = exportUrn(resources);
+    const report = await runPolicyPack(resources, {
+      project: PROJECT,
+      stack: "prod",
+      config: LZA_PACK_CONFIG,
+    });
+    const refused = byPolicy(report.violations, "ssm-runas-stackset-writer");
+    expect(refused.map((v) => v.resource)).to.deep.equal(Array(4).fill(urn));
+    expect(refused.map((v) => v.message.split(": ")[0])).to.deep.equal(
+      ENTRIES.flatMap((name) => [`LZA entry ${name}`, `LZA entry ${name}`]),
+    );
+    const reported = byPolicy(report.violations, "ssm-runas-break-glass");
+    expect(reported.map((v) => [v.resource, v.enforcementLevel, v.message])).to.deep.equal(
+      ENTRIES.map((name) => [
+        urn,
+        "advisory",
+        `LZA entry ${name}: break-glass is on (RunShellDocument.RunAsEnabled, ` +
+          'WriterFunction.Environment.Variables.RUN_AS_ENABLED "false"): RunAs goes off, and stays off, in every ' +
+          "account and region of this entry's OUs once LZA's pipeline deploys it; sessions start as ssm-user. " +
+          "Set runAsEnabled: true to return.",
+      ]),
+    );
+  });
+
+  it("with allowBreakGlass, refuses nothing and still reports every entry", async () => {
+    const report = await runPolicyPack(await lzaProd(false), {
+      project: PROJECT,
+      stack: "prod",
+      config: { ...LZA_PACK_CONFIG, ...ALLOW },
+    });
+    expect(report.violations.filter((v) => v.enforcementLevel === "mandatory")).to.deep.equal([]);
+    expect(byPolicy(report.violations, "ssm-runas-break-glass")).to.have.length(ENTRIES.length);
+  });
+
+  it("reports only the entry whose parameters turn RunAs off", async () => {
+    const resources = await lzaProd(true);
+    const exported = resources.find((r) => r.type === COMPONENT_TYPES.lzaRunShellExport)!;
+    const inputs = exported.inputs as unknown as LzaRunShellExportInputs;
+    const second = inputs.cloudFormationStackSets[1];
+    const offInSecond = {
+      ...exported,
+      inputs: {
+        ...exported.inputs,
+        cloudFormationStackSets: [
+          inputs.cloudFormationStackSets[0],
+          {
+            ...second,
+            parameters: second.parameters.map((p) =>
+              p.name === "RunAsEnabled" ? { ...p, value: "false" } : p,
+            ),
+          },
+        ],
+      },
+    } as unknown as DeclaredResource;
+    expect((await validateResource(breakGlassReported, offInSecond)).messages).to.deep.equal([
+      'LZA entry ssm-runas-sync-runshell-dba: break-glass is on (RunShellDocument.RunAsEnabled, WriterFunction.Environment.Variables.RUN_AS_ENABLED "false"): ' +
+        "RunAs goes off, and stays off, in every account and region of this entry's OUs once LZA's pipeline " +
+        "deploys it; sessions start as ssm-user. Set runAsEnabled: true to return.",
+    ]);
   });
 });
 

@@ -124,12 +124,42 @@ describe("policy pack, in each mode", () => {
     const found = mandatory(await violations(resources));
     expect(found).to.have.length(2);
     expect(found[0]).to.match(
-      /^ssm-runas-stackset-writer: LZA entry runas-dba: the name does not start with ssm-runas-sync-runshell/,
+      /^ssm-runas-stackset-writer: LZA entry runas-dba: the name is neither ssm-runas-sync-runshell nor ssm-runas-sync-runshell-<suffix>/,
     );
     expect(found[1]).to.match(
       /^ssm-runas-stackset-writer: LZA entry runas-dba: RunShellDocument.RunAsDefaultUser: "root": root is refused/,
     );
   });
+
+  // A StackSet's stacks are StackSet-<name>-<id>: only the base name, or the base and "-", keeps them under the
+  // guardrail's StackSet-ssm-runas-sync-runshell-*.
+  for (const [name, protectedName] of [
+    ["ssm-runas-sync-runshell", true],
+    ["ssm-runas-sync-runshell-dba", true],
+    ["ssm-runas-sync-runshellX", false],
+    ["ssm-runas-sync-runshell_dba", false],
+    ["x-ssm-runas-sync-runshell", false],
+  ] as const) {
+    it(`${protectedName ? "accepts" : "refuses"} the entry name ${name}`, async () => {
+      const resources = changed<LzaRunShellExportInputs>(
+        await lzaResources("dev"),
+        COMPONENT_TYPES.lzaRunShellExport,
+        (e) => {
+          e.cloudFormationStackSets[0].name = name;
+        },
+      );
+      const refusals = mandatory(await violations(resources));
+      expect(refusals).to.deep.equal(
+        protectedName
+          ? []
+          : [
+              `ssm-runas-stackset-writer: LZA entry ${name}: the name is neither ssm-runas-sync-runshell nor ` +
+                "ssm-runas-sync-runshell-<suffix>: the guardrail protects only the stacks " +
+                "StackSet-ssm-runas-sync-runshell-*, so an account admin could change this one's writer.",
+            ],
+      );
+    });
+  }
 
   it("holds the export's policies to the SCP checks: a resource check and a stack check", async () => {
     const resources = changed<LzaGuardrailExportInputs>(

@@ -1,11 +1,12 @@
 // Landing Zone Accelerator names OUs by path (`Workloads/Prod`), the stack config by id. When an owner is lza,
 // the export needs the path of every OU it targets: given in `organizationalUnitPaths`, or looked up in
-// Organizations at preview by walking the tree from the root (which also finds the OUs nested in a StackSet
-// target, which LZA must be told about one by one). Offline, `synth` answers those look-ups with an empty
-// organisation, so every OU needs its path in the config there.
+// Organizations at preview by walking the tree from the root. The walk also checks the config: a given path must
+// be the organisation's, and each OU nested in a StackSet target (which LZA must be told about one by one) must
+// be given, so that the offline `synth`, which answers those look-ups with an empty organisation and so trusts
+// the config, exports what the preview does.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { OrganizationalUnitPaths } from "../components/lza/lzaConfig";
+import { ousBelow, type OrganizationalUnitPaths } from "../components/lza/lzaConfig";
 import { CONFIG_NAMESPACE } from "../policypack/rules/names";
 import { OU_ID_PATTERN, ROOT_ID_PATTERN } from "../policypack/rules/values";
 import { formatConfigIssue, type StackConfig } from "./schema";
@@ -74,16 +75,65 @@ async function readOrganizationPaths(rootHint: string | undefined): Promise<Reco
   return paths;
 }
 
+/** The writer's OU targets, whose nested OUs each LZA StackSet entry must name too. Pure. */
+function writerOuTargets(config: Owners): { ou: string; setting: string }[] {
+  return ousNeedingPaths(config).filter(({ setting }) => setting !== "scpTargets");
+}
+
 /**
- * The LZA name path of every OU the export needs: the given ones as they are, the others (and, for the writer, the
- * OUs nested in its targets) from Organizations. Nothing is looked up while both owners are pulumi.
+ * Where the config and the organisation disagree, one line per OU. A given path must be the organisation's: LZA
+ * deploys by name, so a wrong one sends the writer or the SCPs to whatever OU has that name. And every OU nested
+ * in a writer OU target needs its path in the config: offline, `synth` only knows the config, and would leave the
+ * OU out of the export without a word. Pure.
+ */
+export function ouPathConflicts(
+  config: Owners,
+  given: OrganizationalUnitPaths,
+  organisation: OrganizationalUnitPaths,
+): string[] {
+  const key = (ou: string) => `${CONFIG_NAMESPACE}:organizationalUnitPaths.${ou}`;
+  const wrong = Object.keys(given)
+    .filter((ou) => organisation[ou] !== undefined && organisation[ou] !== given[ou])
+    .map((ou) =>
+      formatConfigIssue(
+        key(ou),
+        given[ou],
+        `the organisation names OU ${ou} ${JSON.stringify(organisation[ou])}, and LZA would deploy to the OU ` +
+          `named ${JSON.stringify(given[ou])}: set ${JSON.stringify(organisation[ou])}`,
+      ),
+    );
+  const reported = new Set<string>();
+  const nested = writerOuTargets(config).flatMap(({ ou: target, setting }) =>
+    ousBelow(target, organisation)
+      .filter((ou) => given[ou] === undefined && !reported.has(ou))
+      .sort((a, b) => organisation[a].localeCompare(organisation[b]))
+      .map((ou) => {
+        reported.add(ou);
+        return formatConfigIssue(
+          key(ou),
+          undefined,
+          `OU ${ou} lies in the ${setting} OU ${target} and LZA deploys a StackSet only to the OUs it names: add ` +
+            `${ou}: ${organisation[ou]}, so that synth, which knows only the config, exports it too`,
+        );
+      }),
+  );
+  return [...wrong, ...nested];
+}
+
+/**
+ * The LZA name path of every OU the export needs: the given ones, checked against Organizations (ouPathConflicts),
+ * and the other targets' from Organizations. Nothing is looked up while both owners are pulumi, or while the export
+ * names no OU but the root. Offline, `synth` answers the look-ups with an empty organisation: the config is all
+ * there is, and is taken as it is.
  */
 export async function lookUpOuPaths(
   config: Owners & Pick<StackConfig, "organizationalUnitPaths">,
 ): Promise<OrganizationalUnitPaths> {
   const given = config.organizationalUnitPaths;
-  const needsWalk = config.runShellOwner === "lza" || missingOuPathErrors(config, given).length > 0;
-  if (!needsWalk) return given;
+  if (ousNeedingPaths(config).length === 0) return given;
   const root = [...config.deploymentTargets, ...config.scpTargets].find((id) => ROOT_ID_PATTERN.test(id));
-  return { ...(await readOrganizationPaths(root)), ...given };
+  const organisation = await readOrganizationPaths(root);
+  const conflicts = ouPathConflicts(config, given, organisation);
+  if (conflicts.length > 0) throw new pulumi.RunError(conflicts.join("\n"));
+  return { ...organisation, ...given };
 }

@@ -1,6 +1,8 @@
-// LZA names OUs by path. With an owner lza, the program looks the paths up in Organizations (walking the tree
-// from the root through the provider's invokes, here answered on the mock runtime as the engine would), uses the
-// given ones as they are, and stops with one line per OU it cannot name. With both owners pulumi it asks nothing.
+// LZA names OUs by path. With an owner lza and an OU to name, the program looks the paths up in Organizations
+// (walking the tree from the root through the provider's invokes, here answered on the mock runtime as the engine
+// would), refuses a given path that is not the organisation's and an OU nested in a writer target that the config
+// leaves out (offline synth knows only the config), and stops with one line per OU it cannot name. With both
+// owners pulumi it asks nothing.
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { GET_ORGANIZATION_INVOKE } from "../../config/awsProvider";
@@ -49,9 +51,9 @@ async function run(changes: Record<string, unknown>, organisation = CHILDREN): P
   return { resources, asked };
 }
 
-async function refused(changes: Record<string, unknown>): Promise<string[]> {
+async function refused(changes: Record<string, unknown>, organisation = CHILDREN): Promise<string[]> {
   try {
-    await run(changes, {});
+    await run(changes, organisation);
   } catch (error) {
     expect(error).to.be.instanceOf(pulumi.RunError);
     return (error as Error).message.split("\n");
@@ -70,22 +72,34 @@ const LZA_RUNSHELL = {
   stackSetExecutionRoleArnPattern: "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole",
 };
 
+const WORKLOADS = "ou-x7k2-wk000001";
+const PROD = "ou-x7k2-pr000001";
+const SANDBOX = "ou-x7k2-sb000001";
+
 describe("OU paths for the LZA export", () => {
   it("asks Organizations nothing while both owners are pulumi", async () => {
-    const { asked, resources } = await run({ deploymentTargets: ["ou-x7k2-wk000001"] });
+    const { asked, resources } = await run({ deploymentTargets: [WORKLOADS] });
     expect(asked).to.deep.equal([]);
     expect(resources.map((r) => r.type)).to.include("aws:cloudformation/stackSet:StackSet");
   });
 
-  it("walks the organisation from its root for the writer's OUs and the OUs nested in them", async () => {
-    const { asked, resources } = await run({ ...LZA_RUNSHELL, deploymentTargets: ["ou-x7k2-wk000001"] });
-    expect(asked).to.deep.equal([
-      "organization",
-      "r-x7k2",
-      "ou-x7k2-wk000001",
-      "ou-x7k2-sb000001",
-      "ou-x7k2-pr000001",
-    ]);
+  it("asks nothing when the export names no OU but the root", async () => {
+    const { asked } = await run({
+      ...LZA_RUNSHELL,
+      deploymentTargets: ["r-x7k2"],
+      includeManagementAccount: true,
+      stackSetCallAs: "SELF",
+    });
+    expect(asked).to.deep.equal([]);
+  });
+
+  it("walks the organisation from its root, looks up a target's path, and exports the nested OUs the config gives", async () => {
+    const { asked, resources } = await run({
+      ...LZA_RUNSHELL,
+      deploymentTargets: [WORKLOADS],
+      organizationalUnitPaths: { [PROD]: "Workloads/Prod" },
+    });
+    expect(asked).to.deep.equal(["organization", "r-x7k2", WORKLOADS, SANDBOX, PROD]);
     const exported = inputsOf<LzaRunShellExportInputs>(resources, COMPONENT_TYPES.lzaRunShellExport);
     expect(
       exported.cloudFormationStackSets.map((e) => e.deploymentTargets.organizationalUnits),
@@ -95,46 +109,72 @@ describe("OU paths for the LZA export", () => {
   it("starts from a root target without asking for the organisation", async () => {
     const { asked } = await run({
       ...LZA_RUNSHELL,
+      guardrailOwner: "lza",
       deploymentTargets: ["r-x7k2"],
       includeManagementAccount: true,
       stackSetCallAs: "SELF",
+      scpTargets: [SANDBOX],
     });
     expect(asked[0]).to.equal("r-x7k2");
     expect(asked).not.to.include("organization");
   });
 
-  it("uses a given path as it is", async () => {
-    const { resources } = await run({
-      ...LZA_RUNSHELL,
-      deploymentTargets: ["ou-x7k2-sb000001"],
-      organizationalUnitPaths: { "ou-x7k2-sb000001": "Sandboxes" },
-    });
-    const exported = inputsOf<LzaRunShellExportInputs>(resources, COMPONENT_TYPES.lzaRunShellExport);
-    expect(exported.cloudFormationStackSets[0].deploymentTargets.organizationalUnits).to.deep.equal([
-      "Sandboxes",
+  it("refuses an OU nested in a writer target that the config does not name: one line with the path to add", async () => {
+    const lines = await refused({ ...LZA_RUNSHELL, deploymentTargets: [WORKLOADS] });
+    expect(lines).to.deep.equal([
+      `ssm-runas-sync:organizationalUnitPaths.${PROD}: (not set) is invalid: OU ${PROD} lies in the ` +
+        `deploymentTargets OU ${WORKLOADS} and LZA deploys a StackSet only to the OUs it names: add ` +
+        `${PROD}: Workloads/Prod, so that synth, which knows only the config, exports it too`,
     ]);
   });
 
-  it("looks nothing up for the SCPs when every target's path is given (an SCP holds below its OU anyway)", async () => {
+  it("does not ask for the OUs nested in an SCP target (an SCP holds below its OU)", async () => {
+    const { resources } = await run({ guardrailOwner: "lza", scpTargets: [WORKLOADS] });
+    const exported = inputsOf<LzaGuardrailExportInputs>(resources, COMPONENT_TYPES.lzaGuardrailExport);
+    for (const entry of exported.serviceControlPolicies) {
+      expect(entry.deploymentTargets.organizationalUnits).to.deep.equal(["Workloads"]);
+    }
+  });
+
+  it("checks given paths against the organisation even when every SCP target's path is given", async () => {
     const { asked, resources } = await run({
       guardrailOwner: "lza",
-      scpTargets: ["ou-x7k2-pr000001"],
-      organizationalUnitPaths: { "ou-x7k2-pr000001": "Workloads/Prod" },
+      scpTargets: [PROD],
+      organizationalUnitPaths: { [PROD]: "Workloads/Prod" },
     });
-    expect(asked).to.deep.equal([]);
+    expect(asked).to.deep.equal(["organization", "r-x7k2", WORKLOADS, SANDBOX, PROD]);
     const exported = inputsOf<LzaGuardrailExportInputs>(resources, COMPONENT_TYPES.lzaGuardrailExport);
     for (const entry of exported.serviceControlPolicies) {
       expect(entry.deploymentTargets.organizationalUnits).to.deep.equal(["Workloads/Prod"]);
     }
   });
 
-  it("stops with one line per OU it cannot name, naming organizationalUnitPaths and the OU", async () => {
+  it("refuses a given path that is not the organisation's, one line per OU, the writer's and the SCPs' alike", async () => {
     const lines = await refused({
       ...LZA_RUNSHELL,
+      deploymentTargets: [SANDBOX],
+      scpTargets: [PROD],
       guardrailOwner: "lza",
-      deploymentTargets: ["ou-x7k2-wk000001"],
-      scpTargets: ["ou-x7k2-wk000001", "ou-x7k2-sb000001"],
+      organizationalUnitPaths: { [SANDBOX]: "Sandboxes", [PROD]: "Prod" },
     });
+    expect(lines).to.deep.equal([
+      `ssm-runas-sync:organizationalUnitPaths.${SANDBOX}: "Sandboxes" is invalid: the organisation names OU ` +
+        `${SANDBOX} "Sandbox", and LZA would deploy to the OU named "Sandboxes": set "Sandbox"`,
+      `ssm-runas-sync:organizationalUnitPaths.${PROD}: "Prod" is invalid: the organisation names OU ` +
+        `${PROD} "Workloads/Prod", and LZA would deploy to the OU named "Prod": set "Workloads/Prod"`,
+    ]);
+  });
+
+  it("stops with one line per OU it cannot name, naming organizationalUnitPaths and the OU", async () => {
+    const lines = await refused(
+      {
+        ...LZA_RUNSHELL,
+        guardrailOwner: "lza",
+        deploymentTargets: [WORKLOADS],
+        scpTargets: [WORKLOADS, SANDBOX],
+      },
+      {},
+    );
     expect(lines).to.have.length(2);
     expect(lines[0]).to.match(
       /^ssm-runas-sync:organizationalUnitPaths\.ou-x7k2-wk000001: \(not set\) is invalid: /,

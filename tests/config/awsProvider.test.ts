@@ -163,7 +163,7 @@ describe("secret aws: settings stay secret in the management-account providers",
       async () => {
         const args = (await readManagementProviderArgs()) as Record<string, unknown>;
         for (const [key, value] of Object.entries(args)) {
-          const output = pulumi.output(value);
+          const output = pulumi.output(value) as pulumi.Output<unknown>;
           read[key] = {
             value: await new Promise((resolve) => output.apply(resolve)),
             secret: await pulumi.isSecret(output),

@@ -196,3 +196,20 @@ export function expectationOf(
   }
   usageError(command, "one of --stack <name> or --expected-user <name> is required");
 }
+
+/**
+ * The one-line warning when --expect-runas-disabled contradicts the --stack it audits against (its runAsEnabled
+ * is true): right during the emergency path, before the config change; wrong when the flag is left on after.
+ */
+export function runAsDisabledContradiction(
+  stackName: string | undefined,
+  stack: Stack | undefined,
+  expectRunAsDisabled: boolean,
+): string | undefined {
+  if (!expectRunAsDisabled || stackName === undefined || stack?.config.runAsEnabled !== true)
+    return undefined;
+  return (
+    `warning: --expect-runas-disabled overrides stack ${stackName}, whose runAsEnabled is true: RunAs is ` +
+    `expected off; the next pulumi up of ${stackName} turns it back on unless its runAsEnabled is false`
+  );
+}

@@ -119,6 +119,29 @@ export function pinnedToManagementAccount(settings: StackAwsSettings, management
   return { ok: true, args: { ...rest, allowedAccountIds: [managementAccountId] } };
 }
 
+/**
+ * The arguments with each setting whose `aws:` config is a secret made a secret Output: the provider's schema marks
+ * only its credentials secret, so an `assumeRoles` external id, a web identity token or a proxy URL with a password
+ * would otherwise land in plaintext in the state and in preview diffs. The pin is not config and stays plain.
+ */
+export function withConfigSecrets(
+  args: ManagementProviderArgs,
+  isSecret: (configKey: string) => boolean,
+): ManagementProviderArgs {
+  const settings = Object.entries(args).map(([key, value]) => [
+    key,
+    key !== "allowedAccountIds" && isSecret(`${AWS_NAMESPACE}:${key}`) ? pulumi.secret(value) : value,
+  ]);
+  return Object.fromEntries(settings) as ManagementProviderArgs;
+}
+
+// Pulumi's own test for a secret config value (what Config's secret warning reads). The SDK marks it internal, so
+// it has no typings; without it, every setting counts as secret: a masked preview beats a leaked token.
+const runtimeWithSecrets = pulumi.runtime as typeof pulumi.runtime & {
+  isConfigSecret?: (key: string) => boolean;
+};
+const isConfigSecret = (key: string): boolean => runtimeWithSecrets.isConfigSecret?.(key) ?? true;
+
 export const GET_ORGANIZATION_INVOKE = "aws:organizations/getOrganization:getOrganization";
 
 /**
@@ -137,5 +160,5 @@ export async function readManagementProviderArgs(): Promise<ManagementProviderAr
   }
   const pinned = pinnedToManagementAccount(decoded.settings, masterAccountId);
   if (!pinned.ok) throw new pulumi.RunError(pinned.errors.join("\n"));
-  return pinned.args;
+  return withConfigSecrets(pinned.args, isConfigSecret);
 }

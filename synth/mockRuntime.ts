@@ -29,6 +29,8 @@ export interface MockRunOptions {
   project?: string;
   /** Fully qualified keys (`namespace:key`) to string values, as the Pulumi CLI hands them to a program. */
   config: Record<string, string>;
+  /** The keys of `config` whose values are secrets (`pulumi config set --secret`). */
+  secretKeys?: string[];
   /** Answers for provider functions (invokes), by token; anything else answers with its own arguments. */
   invokes?: Record<string, (args: Record<string, unknown>) => Record<string, unknown>>;
 }
@@ -118,7 +120,7 @@ export async function runOnMocks(
     options.stack,
     true,
   );
-  pulumi.runtime.setAllConfig(options.config);
+  pulumi.runtime.setAllConfig(options.config, options.secretKeys);
   captureRegistrations(pulumi.runtime.getMonitor() as unknown as RecordingMonitor, resources, inputsByName);
   installEchoGuard();
   let outputs: Record<string, unknown>;

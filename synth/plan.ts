@@ -1,7 +1,8 @@
 // The deployment plan a reviewer reads before `pulumi up`: where the writer goes and with which fallback user,
-// where the SCPs attach, whom they exempt from what, which code the writer runs. Built from the resources the
-// program declared (and the SCP text it rendered), not from the config, so it shows what would be deployed.
-// Every list is sorted, so that the diff of two plans is exactly what changed. Pure.
+// where the SCPs attach, every statement they hold and whom they exempt from what, which code the writer runs.
+// Built from the resources the program declared (and the SCP text it rendered), not from the config, so it shows
+// what would be deployed. Every list has a fixed order, so that the diff of two plans is exactly what changed.
+// Pure.
 import { createHash } from "node:crypto";
 import {
   declaredPolicyAttachments,
@@ -13,6 +14,13 @@ import {
   type DeclaredScp,
 } from "./declared";
 import type { DeclaredResource } from "./mockRuntime";
+import {
+  conditionEntries,
+  exemptionsOf as statementExemptions,
+  isExemptionCondition,
+  parsePolicyDocument,
+  type Statement,
+} from "../policypack/iam";
 import {
   IDENTITY_CENTER_ROLE_ARN_PATTERN,
   LZA_DEPLOY_PRINCIPALS,
@@ -67,11 +75,38 @@ export interface PlanCondition {
   values: string[];
 }
 
+/**
+ * One statement of a rendered SCP, whole: any change to what the SCP's statements say changes one of these. Each
+ * list's values are in code-unit order, since IAM reads them as sets: the order the config lists regions or
+ * documents in changes the text but not what it denies.
+ */
+export interface PlanStatement {
+  policy: string;
+  /** Its `Sid`, or `statement <n>` (1-based, in the document's order) without one. */
+  statement: string;
+  effect: string;
+  actions: PlanMatch;
+  resources: PlanMatch;
+  /** Every condition as written, the `aws:PrincipalArn` exemptions included. */
+  conditions: PlanCondition[];
+}
+
+/** A rendered SCP's text as a whole: what changes it even where no statement shows it (its `Version`, say). */
+export interface PlanScpDocument {
+  policy: string;
+  /** Of the text as rendered, against Organizations' limit. */
+  characters: number;
+  /** SHA-256 (hex) of the policy's JSON with each list of strings sorted, as UTF-8: order-blind, as IAM is. */
+  sha256: string;
+}
+
 /** One Deny statement an exempt principal escapes: what it may do that others may not. */
 export interface PlanExemption {
   principal: string;
   /** What the pattern is, when it is one of the project's fixed patterns. */
   known?: string;
+  /** The condition operator that exempts it, e.g. `ArnNotLike` or `StringNotEqualsIfExists`. */
+  operator: string;
   policy: string;
   statement: string;
   actions: PlanMatch;
@@ -95,8 +130,11 @@ export interface Plan {
   /** What the writers set: `off` is the break-glass state; `mixed` when carriers disagree. */
   runAs: RunAsState;
   abac?: PlanAbac;
-  /** The names of the SCPs whose text the exemptions were read from. */
+  /** The names of the SCPs whose text the statements and exemptions were read from. */
   scps: string[];
+  scpDocuments: PlanScpDocument[];
+  /** Every statement of every SCP: by policy name, then in the order of the policy's text. */
+  statements: PlanStatement[];
   stackSetInstances: PlanStackSetInstance[];
   scpAttachments: PlanScpAttachment[];
   managementStacks: PlanManagementStack[];
@@ -120,20 +158,6 @@ interface TemplateJson {
   >;
 }
 
-interface ScpStatement {
-  Sid?: string;
-  Effect?: string;
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  NotResource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-/** The condition operators under which an `aws:PrincipalArn` list names who a Deny does not apply to. */
-const EXEMPTING_OPERATORS = ["ArnNotLike", "ArnNotEquals"];
-const PRINCIPAL_ARN_KEY = "aws:principalarn";
-
 const KNOWN_PRINCIPALS: Record<string, string> = {
   [WRITER_ROLE_ARN_PATTERN]: "the writer role",
   [STACKSET_EXECUTION_ROLE_ARN_PATTERN]: "service-managed StackSets' execution role",
@@ -141,9 +165,6 @@ const KNOWN_PRINCIPALS: Record<string, string> = {
   ...Object.fromEntries(LZA_EXCEPTION_PRINCIPALS.map((arn) => [arn, "LZA's Session Manager settings role"])),
   ...Object.fromEntries(LZA_DEPLOY_PRINCIPALS.map((arn) => [arn, "LZA's pipeline role"])),
 };
-
-const list = <T>(value: T | T[] | undefined): T[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Plain code-unit order: the same on every machine, whatever its locale. */
 function byKeys<T>(...keys: ((item: T) => string)[]) {
@@ -314,39 +335,94 @@ function managementStacksOf(resources: DeclaredResource[]): PlanManagementStack[
     );
 }
 
+/** An SCP's statements, each with the name the plan gives it. */
+function statementsOf(scp: DeclaredScp): { name: string; statement: Statement }[] {
+  return parsePolicyDocument(scp.content).map((statement, index) => ({
+    name: statement.sid ?? `statement ${index + 1}`,
+    statement,
+  }));
+}
+
+function actionsOf(statement: Statement): PlanMatch {
+  return statement.notActions
+    ? { not: true, values: statement.notActions }
+    : { not: false, values: statement.actions ?? [] };
+}
+
+function resourcesOf(statement: Statement): PlanMatch {
+  return statement.notResources
+    ? { not: true, values: statement.notResources }
+    : { not: false, values: statement.resources ?? [] };
+}
+
+const conditionOf = ({ operator, key, values }: PlanCondition): PlanCondition => ({ operator, key, values });
+
+const sorted = (values: string[]) => [...values].sort();
+const sortedMatch = ({ not, values }: PlanMatch): PlanMatch => ({ not, values: sorted(values) });
+
+function planStatementsOf(scp: DeclaredScp): PlanStatement[] {
+  return statementsOf(scp).map(({ name, statement }) => ({
+    policy: scp.name,
+    statement: name,
+    effect: statement.effect,
+    actions: sortedMatch(actionsOf(statement)),
+    resources: sortedMatch(resourcesOf(statement)),
+    conditions: conditionEntries(statement).map(({ operator, key, values }) => ({
+      operator,
+      key,
+      values: sorted(values),
+    })),
+  }));
+}
+
+/** The JSON with every list of strings sorted; objects and lists of objects (statements) keep their order. */
+function orderBlind(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.every((item) => typeof item === "string")
+      ? sorted(value as string[])
+      : value.map(orderBlind);
+  }
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, orderBlind(item)]));
+  }
+  return value;
+}
+
+function scpDocumentOf(scp: DeclaredScp): PlanScpDocument {
+  const canonical = JSON.stringify(orderBlind(JSON.parse(scp.content)));
+  return {
+    policy: scp.name,
+    characters: scp.content.length,
+    sha256: createHash("sha256").update(canonical, "utf8").digest("hex"),
+  };
+}
+
+// Whom a Deny exempts is the pack's reading (policypack/iam.ts), so that the plan and the policies that judge
+// the SCPs cannot disagree on it.
 function exemptionsOf(scp: DeclaredScp): PlanExemption[] {
-  const statements = list(
-    (JSON.parse(scp.content) as { Statement?: ScpStatement | ScpStatement[] }).Statement,
-  );
-  return statements.flatMap((statement, index) => {
-    if (statement.Effect !== "Deny" || !statement.Condition) return [];
-    const exempt: string[] = [];
-    const conditions: PlanCondition[] = [];
-    for (const [operator, entries] of Object.entries(statement.Condition)) {
-      for (const [key, values] of Object.entries(entries)) {
-        // Condition keys are case-insensitive in IAM; operators are not.
-        if (EXEMPTING_OPERATORS.includes(operator) && key.toLowerCase() === PRINCIPAL_ARN_KEY) {
-          exempt.push(...list(values));
-        } else {
-          conditions.push({ operator, key, values: list(values) });
-        }
-      }
-    }
-    const actions = statement.NotAction
-      ? { not: true, values: list(statement.NotAction) }
-      : { not: false, values: list(statement.Action) };
-    const resources = statement.NotResource
-      ? { not: true, values: list(statement.NotResource) }
-      : { not: false, values: list(statement.Resource) };
-    return [...new Set(exempt)].map((principal) => ({
-      principal,
-      known: KNOWN_PRINCIPALS[principal],
-      policy: scp.name,
-      statement: statement.Sid ?? `statement ${index + 1}`,
-      actions,
-      resources,
-      conditions,
-    }));
+  return statementsOf(scp).flatMap(({ name, statement }) => {
+    if (statement.effect !== "Deny") return [];
+    const conditions = conditionEntries(statement)
+      .filter((entry) => !isExemptionCondition(entry))
+      .map(conditionOf);
+    const seen = new Set<string>();
+    return statementExemptions(statement).flatMap(({ pattern, operator }) => {
+      const id = `${operator} ${pattern}`;
+      if (seen.has(id)) return [];
+      seen.add(id);
+      return [
+        {
+          principal: pattern,
+          known: KNOWN_PRINCIPALS[pattern],
+          operator,
+          policy: scp.name,
+          statement: name,
+          actions: actionsOf(statement),
+          resources: resourcesOf(statement),
+          conditions,
+        },
+      ];
+    });
   });
 }
 
@@ -407,6 +483,8 @@ export function buildPlan(resources: DeclaredResource[], stack: string): Plan {
     runAs: runAsOf(carriers),
     abac: abacOf(resources),
     scps: scps.map((scp) => scp.name),
+    scpDocuments: scps.map(scpDocumentOf),
+    statements: scps.flatMap(planStatementsOf),
     stackSetInstances: INSTANCE_READERS.flatMap((read) => read(resources)).sort(
       byKeys(
         (i) => i.target,

@@ -1,5 +1,5 @@
-// plan.md: the plan as a reviewer reads it, one table row per instance, attachment and exemption, so that
-// `diff -u` of two plans (what a pull request shows) names exactly what changed. Pure.
+// plan.md: the plan as a reviewer reads it, one table row per instance, attachment, SCP statement and exemption,
+// so that `diff -u` of two plans (what a pull request shows) names exactly what changed. Pure.
 import type { Plan, PlanCondition, PlanExemption, PlanMatch } from "./plan";
 import { planSummaryEntries } from "./planSummary";
 import { READ_ACTIONS } from "../policypack/rules/scpActions";
@@ -40,6 +40,13 @@ function conditions(list: PlanCondition[]): string {
     .join("; ");
 }
 
+/** The line that spells out "reads", under a table that used the word. */
+function readsNote(matches: PlanMatch[]): string[] {
+  return matches.some((m) => m.not && isReads(m.values))
+    ? ["", `Reads: ${READ_ACTIONS.map(code).join(", ")}.`]
+    : [];
+}
+
 function principal(exemption: PlanExemption): string {
   return exemption.known ? `${code(exemption.principal)} (${exemption.known})` : code(exemption.principal);
 }
@@ -55,6 +62,56 @@ function runAsLine(plan: Plan): string {
     default:
       return "RunAs: no writer declared.";
   }
+}
+
+function statementsSection(plan: Plan): string[] {
+  if (plan.scps.length === 0) return [NONE];
+  return [
+    "Every statement of each rendered SCP, one row each, in the order of the policy's text, each list's values " +
+      "sorted (IAM reads them as sets): a change to what an SCP says changes its row here, and the policy's " +
+      "SHA-256 below (of its JSON with each list sorted) changes with anything else in its text.",
+    "",
+    ...table(
+      ["statement", "effect", "actions", "resources", "conditions"],
+      plan.statements.map((s) => [
+        `${code(s.policy)} ${code(s.statement)}`,
+        s.effect,
+        match(s.actions),
+        match(s.resources),
+        conditions(s.conditions),
+      ]),
+    ),
+    ...readsNote(plan.statements.map((s) => s.actions)),
+    "",
+    ...table(
+      ["policy", "characters", "SHA-256 (lists sorted)"],
+      plan.scpDocuments.map((d) => [code(d.policy), String(d.characters), code(d.sha256)]),
+    ),
+  ];
+}
+
+function exemptionsSection(plan: Plan): string[] {
+  if (plan.scps.length === 0) return [NONE];
+  return [
+    "Read from the SCP statements above, as the policy pack reads them: a Deny statement with `ArnNotLike`, " +
+      "`ArnNotEquals`, `StringNotLike` or `StringNotEquals` (or its `IfExists` form) on `aws:PrincipalArn` does " +
+      "not apply to the principals it lists. Each row is one such principal pattern and one statement: what it " +
+      "may do there that every other principal is denied. Any other condition (on `aws:PrincipalTag`, say) " +
+      "narrows whom a statement denies without naming a principal: the statements table shows it.",
+    "",
+    ...table(
+      ["principal", "exempt by", "statement", "may", "on", "where"],
+      plan.exemptions.map((e) => [
+        principal(e),
+        e.operator,
+        `${code(e.policy)} ${code(e.statement)}`,
+        match(e.actions),
+        match(e.resources),
+        conditions(e.conditions),
+      ]),
+    ),
+    ...readsNote(plan.exemptions.map((e) => e.actions)),
+  ];
 }
 
 function abacSection(plan: Plan): string[] {
@@ -121,30 +178,13 @@ export function renderPlanMarkdown(plan: Plan): string {
       ]),
     ),
     "",
+    "## SCP statements",
+    "",
+    ...statementsSection(plan),
+    "",
     "## Exempt principals",
     "",
-    ...(plan.scps.length === 0
-      ? [NONE]
-      : [
-          `Read from the rendered SCPs (${plan.scps.map(code).join(", ")}): a Deny statement with ` +
-            "`ArnNotLike` or `ArnNotEquals` on `aws:PrincipalArn` does not apply to the principals it lists. " +
-            "Each row is one such principal pattern and one statement: what it may do there that every " +
-            "other principal is denied.",
-          "",
-          ...table(
-            ["principal", "statement", "may", "on", "where"],
-            plan.exemptions.map((e) => [
-              principal(e),
-              `${code(e.policy)} ${code(e.statement)}`,
-              match(e.actions),
-              match(e.resources),
-              conditions(e.conditions),
-            ]),
-          ),
-          ...(plan.exemptions.some((e) => e.actions.not && isReads(e.actions.values))
-            ? ["", `Reads: ${READ_ACTIONS.map(code).join(", ")}.`]
-            : []),
-        ]),
+    ...exemptionsSection(plan),
     "",
     "## Writer",
     "",

@@ -17,6 +17,7 @@ import {
   type StackOptions,
   usageError,
   expectationOf,
+  runAsDisabledContradiction,
 } from "../options";
 import { progressOnTerminal } from "../progress";
 import { renderReport, summarize, type OutputFormat } from "../report";
@@ -91,7 +92,7 @@ export function registerAuditCommand(program: Command) {
       new Option(
         "--expect-runas-disabled",
         "expect break-glass, RunAs off everywhere (the stack's runAsEnabled: false implies it; this flag serves " +
-          "--expected-user, or a stack whose config is not changed yet)",
+          "--expected-user, or a stack whose config is not changed yet, with a warning on stderr)",
       ),
     )
     .addOption(regionsOption())
@@ -122,6 +123,12 @@ export function registerAuditCommand(program: Command) {
         stack,
         options.expectRunasDisabled === true,
       );
+      const contradiction = runAsDisabledContradiction(
+        options.stack,
+        stack,
+        options.expectRunasDisabled === true,
+      );
+      if (contradiction) process.stderr.write(`${contradiction}\n`);
       const listed = options.regions ?? stack?.config.regions;
       if (!listed) usageError(command, "option '--regions <region...>' is required unless --stack is given");
       const regions = [...new Set(listed)];

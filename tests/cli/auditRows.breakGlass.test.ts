@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { Command } from "commander";
 import { BREAK_GLASS_DOCUMENT_NOTE, withChecks, writerFinding, writerProblems } from "../../cli/auditChecks";
 import { auditExitCode, classifyDocument, type AuditRow, type DocumentRead } from "../../cli/auditRows";
-import { expectationOf } from "../../cli/options";
+import { expectationOf, runAsDisabledContradiction } from "../../cli/options";
 import { parseStackConfig } from "../../config/schema";
 import { runShellContent, type SeededDocument } from "../../testing/seedOrganization";
 import { exampleRawConfig } from "../support/exampleStacks";
@@ -150,6 +150,17 @@ describe("cli: the audit in break-glass", () => {
         runAsEnabled: true,
       });
       expect(expectationOf(command, USER, undefined, true).runAsEnabled).to.equal(false);
+    });
+
+    it("warns in one line, naming the flag and the stack, when --expect-runas-disabled contradicts its runAsEnabled", () => {
+      expect(runAsDisabledContradiction("prod", stack(true), true)).to.equal(
+        "warning: --expect-runas-disabled overrides stack prod, whose runAsEnabled is true: RunAs is expected " +
+          "off; the next pulumi up of prod turns it back on unless its runAsEnabled is false",
+      );
+      // No contradiction: the stack agrees, the flag is not given, or there is no stack to contradict.
+      expect(runAsDisabledContradiction("prod", stack(false), true)).to.equal(undefined);
+      expect(runAsDisabledContradiction("prod", stack(true), false)).to.equal(undefined);
+      expect(runAsDisabledContradiction(undefined, undefined, true)).to.equal(undefined);
     });
   });
 });

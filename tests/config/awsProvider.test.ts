@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import {
   AWS_PROVIDER_CONFIG_KEYS,
+  GET_ORGANIZATION_INVOKE,
   pinnedToManagementAccount,
+  readManagementProviderArgs,
   stackAwsSettings,
   type StackAwsSettings,
 } from "../../config/awsProvider";
@@ -148,5 +150,57 @@ describe("pinning the management-account providers", () => {
     expect(errors).to.have.length(1);
     expect(errors[0]).to.match(/^aws:skipRequestingAccountId: true is invalid: .* pinned to 111111111111/);
     expect(pinErrors({ skipRequestingAccountId: false })).to.deep.equal([]);
+  });
+});
+
+describe("secret aws: settings stay secret in the management-account providers", () => {
+  const PROXY = "http://deploy:hunter2@proxy.example.com:3128";
+
+  /** What readManagementProviderArgs gives on the mock runtime: each setting's value and whether it is secret. */
+  async function readOnMocks(config: Record<string, string>, secretKeys: string[]) {
+    const read: Record<string, { value: unknown; secret: boolean }> = {};
+    await runOnMocks(
+      async () => {
+        const args = (await readManagementProviderArgs()) as Record<string, unknown>;
+        for (const [key, value] of Object.entries(args)) {
+          const output = pulumi.output(value) as pulumi.Output<unknown>;
+          read[key] = {
+            value: await new Promise((resolve) => output.apply(resolve)),
+            secret: await pulumi.isSecret(output),
+          };
+        }
+        return {};
+      },
+      {
+        stack: "test",
+        config,
+        secretKeys,
+        invokes: { [GET_ORGANIZATION_INVOKE]: () => ({ masterAccountId: MANAGEMENT }) },
+      },
+    );
+    return read;
+  }
+
+  it("a secret aws:assumeRoles (its external id) and a secret aws:httpsProxy become secret Outputs, the rest stays plain", async () => {
+    const read = await readOnMocks(
+      {
+        "aws:region": "eu-west-1",
+        "aws:profile": "org-management",
+        "aws:assumeRoles": JSON.stringify(ASSUME_ROLES),
+        "aws:httpsProxy": PROXY,
+      },
+      ["aws:assumeRoles", "aws:httpsProxy"],
+    );
+    expect(read).to.deep.equal({
+      profile: { value: "org-management", secret: false },
+      assumeRoles: { value: ASSUME_ROLES, secret: true },
+      httpsProxy: { value: PROXY, secret: true },
+      allowedAccountIds: { value: [MANAGEMENT], secret: false },
+    });
+  });
+
+  it("nothing is secret when the stack holds no secret", async () => {
+    const read = await readOnMocks({ "aws:assumeRoles": JSON.stringify(ASSUME_ROLES) }, []);
+    expect(read.assumeRoles).to.deep.equal({ value: ASSUME_ROLES, secret: false });
   });
 });

@@ -37,12 +37,24 @@ function readStack(stack: string): StackConfig {
 
 const key = (name: string) => `ssm-runas-sync:${name}`;
 
-/** Synth of `config` as stack `stack` in a project folder of its own, into that folder's out/. */
-async function synthConfig(config: StackConfig, stack: string): Promise<SynthResult & { dir: string }> {
+/**
+ * Synth of `config` as stack `stack` in a project folder of its own, into that folder's out/, with the policy
+ * pack's config `packConfig` when given.
+ */
+async function synthConfig(
+  config: StackConfig,
+  stack: string,
+  packConfig?: Record<string, unknown>,
+): Promise<SynthResult & { dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-plan-"));
   fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config }));
-  const result = await synth({ stack, projectDir: dir, out: path.join(dir, "out") });
+  let policyPackConfig: string | undefined;
+  if (packConfig) {
+    policyPackConfig = path.join(dir, "policy-config.json");
+    fs.writeFileSync(policyPackConfig, JSON.stringify(packConfig));
+  }
+  const result = await synth({ stack, projectDir: dir, out: path.join(dir, "out"), policyPackConfig });
   expect(result.ok, result.errors.join("\n")).to.equal(true);
   return { ...result, dir };
 }
@@ -63,6 +75,33 @@ function lineDiff(before: string, after: string): { added: string[]; removed: st
   const [a, b] = [before.split("\n"), after.split("\n")];
   return { added: minus(b, a), removed: minus(a, b) };
 }
+
+const scpText = (result: SynthResult, policy: string) =>
+  fs.readFileSync(path.join(result.outDir, "scp", `${policy}.json`), "utf8");
+/**
+ * The row of the SCP as synth wrote it to scp/<policy>.json: its length, and the SHA-256 of its JSON with every
+ * list of strings sorted (the order the config lists things in is no change to what it denies).
+ */
+const digestRow = (result: SynthResult, policy: string) => {
+  const text = scpText(result, policy);
+  const sortLists = (value: unknown): unknown =>
+    JSON.parse(JSON.stringify(value), (_key, item: unknown) =>
+      Array.isArray(item) && item.every((v) => typeof v === "string") ? [...(item as string[])].sort() : item,
+    );
+  const sha256 = createHash("sha256")
+    .update(JSON.stringify(sortLists(JSON.parse(text))))
+    .digest("hex");
+  return `| \`${policy}\` | ${text.length} | \`${sha256}\` |`;
+};
+const codes = (values: string[]) =>
+  [...values]
+    .sort()
+    .map((v) => `\`${v}\``)
+    .join(", ");
+
+const sessionRegionsRow = (regions: string[]) =>
+  `| \`${SESSION_GUARDRAIL_POLICY_NAME}\` \`SessionRegions\` | Deny | \`ssm:StartSession\` | \`*\` | ` +
+  `StringNotEquals \`aws:RequestedRegion\` ${codes(regions)} |`;
 
 const instanceRow = (target: string, region: string, user: string) =>
   `| \`${target}\` | \`${region}\` | \`${user}\` | \`ssm-runas-sync-runshell\` | Pulumi |`;
@@ -227,6 +266,7 @@ describe("synth plan.md and plan.json", () => {
         {
           principal: added,
           known: undefined,
+          operator: "ArnNotEquals",
           policy: SESSION_GUARDRAIL_POLICY_NAME,
           statement: "SessionRegions",
           actions: { not: false, values: ["ssm:StartSession"] },
@@ -234,6 +274,112 @@ describe("synth plan.md and plan.json", () => {
           conditions: [{ operator: "StringNotEquals", key: "aws:RequestedRegion", values: ["eu-west-1"] }],
         },
       ]);
+    });
+  });
+
+  describe("every SCP statement, so that any change to the SCPs shows", () => {
+    const prod = readStack("prod");
+    const SESSION = SESSION_GUARDRAIL_POLICY_NAME;
+    let current: SynthResult;
+    before(async () => {
+      current = await synthConfig(prod, "prod");
+    });
+
+    it("has one row per statement of each SCP written to scp/, in the text's order", () => {
+      const text = planMd(current);
+      for (const policy of [RUNSHELL_GUARDRAIL_POLICY_NAME, SESSION]) {
+        const sids = (JSON.parse(scpText(current, policy)) as { Statement: { Sid: string }[] }).Statement.map(
+          (s) => s.Sid,
+        );
+        const rows = text.split("\n").filter((line) => line.startsWith(`| \`${policy}\` \``));
+        expect(rows.map((line) => /^\| `[^`]+` `([^`]+)`/.exec(line)?.[1])).to.deep.equal(sids);
+        expect(text).to.include(digestRow(current, policy));
+      }
+    });
+
+    it("prod with restrictSessionRegions false: the SessionRegions row goes, and the session SCP's digest changes", async () => {
+      const after = await synthConfig({ ...prod, [key("restrictSessionRegions")]: false }, "prod");
+      const { added, removed } = lineDiff(planMd(current), planMd(after));
+      expect(removed).to.deep.equal([
+        sessionRegionsRow(prod[key("regions")] as string[]),
+        digestRow(current, SESSION),
+      ]);
+      expect(added).to.deep.equal([digestRow(after, SESSION)]);
+    });
+
+    it("prod with AWS-StartSSHSession allowed (stack and pack config): the SessionDocuments row names it, and the digest changes", async () => {
+      const ssh = ["AWS-StartSSHSession"];
+      const after = await synthConfig({ ...prod, [key("allowedSessionDocuments")]: ssh }, "prod", {
+        "ssm-runas-scp-session-documents": { allowedSessionDocuments: ssh },
+      });
+      const documents = (names: string[]) =>
+        `| \`${SESSION}\` \`SessionDocuments\` | Deny | \`ssm:StartSession\` | everything but ` +
+        codes([
+          ...names.map((name) => `arn:aws:ssm:*:*:document/${name}`),
+          "arn:aws:ec2:*:*:instance/*",
+          "arn:aws:ssm:*:*:managed-instance/*",
+          "arn:aws:ecs:*:*:task/*",
+        ]) +
+        " | always |";
+      const { added, removed } = lineDiff(planMd(current), planMd(after));
+      expect(removed).to.deep.equal([documents(["SSM-SessionManagerRunShell"]), digestRow(current, SESSION)]);
+      expect(added).to.deep.equal([
+        documents(["SSM-SessionManagerRunShell", "AWS-StartSSHSession"]),
+        digestRow(after, SESSION),
+      ]);
+    });
+  });
+
+  describe("exemptions the pack reads beyond ArnNotLike (policypack/iam.ts)", () => {
+    it("a StringNotLike or StringNotEqualsIfExists on aws:PrincipalArn is a row; an aws:PrincipalTag condition only shows in the statement", async () => {
+      const [ops, audit] = ["arn:aws:iam::*:role/ops-*", "arn:aws:iam::111122223333:role/audit"];
+      const resources = withGuardrailStatements(
+        await exampleResources("dev"),
+        SESSION_GUARDRAIL_POLICY_NAME,
+        (s) => {
+          statementWithSid(s, "SessionRegions").Condition = {
+            ...statementWithSid(s, "SessionRegions").Condition,
+            StringNotLike: { "aws:PrincipalArn": [ops] },
+            StringNotEqualsIfExists: { "aws:principalarn": audit },
+          };
+          statementWithSid(s, "SessionDocuments").Condition = {
+            StringNotEquals: { "aws:PrincipalTag/team": "platform" },
+          };
+        },
+      );
+      const plan = buildPlan(resources, "dev");
+      const regions = [{ operator: "StringNotEquals", key: "aws:RequestedRegion", values: ["eu-west-1"] }];
+      expect(plan.exemptions.filter((e) => e.statement === "SessionRegions")).to.deep.equal([
+        {
+          principal: ops,
+          known: undefined,
+          operator: "StringNotLike",
+          policy: SESSION_GUARDRAIL_POLICY_NAME,
+          statement: "SessionRegions",
+          actions: { not: false, values: ["ssm:StartSession"] },
+          resources: { not: false, values: ["*"] },
+          conditions: regions,
+        },
+        {
+          principal: audit,
+          known: undefined,
+          operator: "StringNotEqualsIfExists",
+          policy: SESSION_GUARDRAIL_POLICY_NAME,
+          statement: "SessionRegions",
+          actions: { not: false, values: ["ssm:StartSession"] },
+          resources: { not: false, values: ["*"] },
+          conditions: regions,
+        },
+      ]);
+      const text = renderPlanMarkdown(plan);
+      expect(text).to.include(
+        `| \`${ops}\` | StringNotLike | \`${SESSION_GUARDRAIL_POLICY_NAME}\` \`SessionRegions\` | ` +
+          "`ssm:StartSession` | `*` | StringNotEquals `aws:RequestedRegion` `eu-west-1` |",
+      );
+      expect(plan.exemptions.filter((e) => e.statement === "SessionDocuments")).to.deep.equal([]);
+      expect(text).to.match(
+        /^\| `[^`]+` `SessionDocuments` \| Deny \| .* \| StringNotEquals `aws:PrincipalTag\/team` `platform` \|$/m,
+      );
     });
   });
 
@@ -250,9 +396,10 @@ describe("synth plan.md and plan.json", () => {
       [key("organizationalUnitOverrides")]: { [overrideOu]: "dba" },
     };
 
-    it("adds exactly its new instances and attachments to plan.md (and the two summary lines that count them)", async () => {
-      const before = planMd(await synthConfig(base, "base"));
-      const after = planMd(await synthConfig(widened, "base"));
+    it("adds exactly its new instances, attachments and session region to plan.md (and the two summary lines that count them)", async () => {
+      const baseResult = await synthConfig(base, "base");
+      const widenedResult = await synthConfig(widened, "base");
+      const [before, after] = [planMd(baseResult), planMd(widenedResult)];
       const [target] = base[key("deploymentTargets")] as string[];
       const [scpTarget] = base[key("scpTargets")] as string[];
       expect(target).to.equal(scpTarget);
@@ -267,13 +414,18 @@ describe("synth plan.md and plan.json", () => {
         attachmentRow(SESSION_GUARDRAIL_POLICY_NAME, newScpTarget),
         "- StackSet instances: 6 (3 targets × 2 regions), fallback users dba, ssm-fallback",
         "- SCP attachments: 4 (2 policies × 2 targets)",
+        // The new region is one more where sessions may start.
+        sessionRegionsRow(["eu-central-1", "eu-west-1"]),
+        digestRow(widenedResult, SESSION_GUARDRAIL_POLICY_NAME),
       ]);
-      expect(added).to.have.length(9);
+      expect(added).to.have.length(11);
       expect(removed).to.have.members([
         "- StackSet instances: 1 (1 target × 1 region), fallback user ssm-fallback",
         "- SCP attachments: 2 (2 policies × 1 target)",
+        sessionRegionsRow(["eu-west-1"]),
+        digestRow(baseResult, SESSION_GUARDRAIL_POLICY_NAME),
       ]);
-      expect(removed).to.have.length(2);
+      expect(removed).to.have.length(4);
     });
 
     it("is the same plan whatever order the config lists things in", async () => {
@@ -380,6 +532,7 @@ describe("synth plan.md and plan.json", () => {
         pulumiOwned.plan!.writers.map((w) => [w.codeSha256, ["LZA StackSet entries"]]),
       );
       expect(plan.exemptions).to.deep.equal(pulumiOwned.plan!.exemptions);
+      expect(plan.statements).to.deep.equal(pulumiOwned.plan!.statements);
       expect(plan.runAs).to.equal("on");
     });
   });
@@ -402,7 +555,12 @@ describe("synth plan.md and plan.json", () => {
       expect(plan.runAs).to.equal("on");
       expect(plan.writers.map((w) => w.carriers)).to.deep.equal([["management-account stacks"]]);
       const text = renderPlanMarkdown(plan);
-      for (const section of ["StackSet instances", "SCP attachments", "Exempt principals"]) {
+      for (const section of [
+        "StackSet instances",
+        "SCP attachments",
+        "SCP statements",
+        "Exempt principals",
+      ]) {
         expect(text, section).to.match(new RegExp(`## ${section}\\n\\n(?:[^\\n]+\\n\\n)?None declared\\.`));
       }
     });

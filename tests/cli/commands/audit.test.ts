@@ -799,6 +799,21 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
     );
   });
 
+  it("--expect-runas-disabled against a stack whose runAsEnabled is true warns in one stderr line naming both", async () => {
+    const args = ["--ou", org.ouIds.Platform, "--no-region-scan", "--expect-runas-disabled"];
+    const contradicted = await auditWithStack(() => {}, args);
+    expect(contradicted.stderr.split("\n").filter((line) => line.startsWith("warning:"))).to.deep.equal([
+      "warning: --expect-runas-disabled overrides stack audit, whose runAsEnabled is true: RunAs is expected " +
+        "off; the next pulumi up of audit turns it back on unless its runAsEnabled is false",
+    ]);
+    // The flag still wins: RunAs on everywhere is break-glass not reached yet.
+    const rows: AuditRow[] = JSON.parse(contradicted.stdout).results;
+    expect(rows.map((row) => row.status)).to.include("BREAK_GLASS_PENDING");
+    expect(contradicted.code).to.equal(1);
+    const agreeing = await auditWithStack((config) => (config["ssm-runas-sync:runAsEnabled"] = false), args);
+    expect(agreeing.stderr).to.not.include("--expect-runas-disabled");
+  });
+
   it("exits 2 with one line when the accounts cannot be listed", async () => {
     const result = await runCli(
       ["audit", "--expected-user", FALLBACK, "--regions", REGIONS[0], "--ou", "ou-zzzz-nosuchou1"],

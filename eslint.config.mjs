@@ -8,6 +8,7 @@ export default tseslint.config(
       "bin/",
       "out/",
       "dist/",
+      "test-output/",
       "policypack/node_modules/",
       "policypack/bin/",
       ".venv/",

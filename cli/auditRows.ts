@@ -9,6 +9,8 @@ import type { Column } from "./report";
 export const AUDIT_STATUSES = [
   "COMPLIANT",
   "BREAK_GLASS",
+  "OUT_OF_SCOPE",
+  "SUSPENDED",
   "MISSING",
   "RUNAS_DISABLED",
   "BREAK_GLASS_PENDING",
@@ -22,7 +24,7 @@ export const AUDIT_STATUSES = [
 ] as const;
 export type AuditStatus = (typeof AUDIT_STATUSES)[number];
 
-/** One line of the audit; the field order is the audit's JSON contract (docs/operations.md). */
+/** What the audit found in one account × region; the field order is the audit's JSON contract (docs/operations.md). */
 export interface AuditRow {
   accountId: string;
   region: string;
@@ -35,6 +37,9 @@ export interface AuditRow {
   defaultVersion: string | null;
   latestVersion: string | null;
 }
+
+/** The region of an account's row when its enabled regions could not be listed. */
+export const ALL_REGIONS = "*";
 
 /** One version of the document, as read. */
 export interface VersionRead {
@@ -200,7 +205,26 @@ export function sortRows<Row extends { accountId: string; region: string }>(rows
   return [...rows].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
 }
 
-export const AUDIT_COLUMNS: Column<AuditRow>[] = [
+/** Who the account is and what was expected of it: the context every reported row carries. */
+export interface RowContext {
+  accountName: string;
+  /** OU names from the root down, `/`-separated: "Root/Workloads/Prod". */
+  ouPath: string;
+  /** The fallback user expected there (per-OU overrides applied); null where nothing is expected (OUT_OF_SCOPE). */
+  expectedUser: string | null;
+  managementAccount: boolean;
+}
+
+/**
+ * A row as reported: the findings, the account's context, and the RunShell StackSet instance's status there (see
+ * ./stackInstances), null when the StackSet could not be read. Fields in the JSON contract's order.
+ */
+export interface AuditReportRow extends AuditRow, RowContext {
+  stackInstance: string | null;
+}
+
+/** JSON and CSV order: the first eight as they always were, the context after them. */
+export const AUDIT_COLUMNS: Column<AuditReportRow>[] = [
   { header: "ACCOUNT", field: "accountId" },
   { header: "REGION", field: "region" },
   { header: "STATUS", field: "status" },
@@ -210,19 +234,45 @@ export const AUDIT_COLUMNS: Column<AuditRow>[] = [
   // JSON and CSV only: the table's detail names the versions where they matter (LATEST_DIFFERS).
   { header: "DEFAULT VERSION", field: "defaultVersion", table: false },
   { header: "LATEST VERSION", field: "latestVersion", table: false },
+  { header: "NAME", field: "accountName" },
+  // JSON and CSV only: the table stays narrow enough to read; the detail says what was expected where it differs.
+  { header: "OU PATH", field: "ouPath", table: false },
+  { header: "EXPECTED USER", field: "expectedUser", table: false },
+  { header: "MANAGEMENT ACCOUNT", field: "managementAccount", table: false },
+  { header: "STACK INSTANCE", field: "stackInstance" },
 ];
 
+/** The table's order: who, where, what, and the long detail last. */
+export const AUDIT_TABLE_FIELDS: (keyof AuditReportRow & string)[] = [
+  "accountId",
+  "accountName",
+  "region",
+  "status",
+  "runAsEnabled",
+  "runAsDefaultUser",
+  "stackInstance",
+  "detail",
+];
+
+/** The statuses that never fail the audit: the intended states, and accounts it does not judge. */
+const PASSING: readonly AuditStatus[] = ["COMPLIANT", "BREAK_GLASS", "OUT_OF_SCOPE", "SUSPENDED"];
+
 /**
- * The audit's exit code: 0 when every row is COMPLIANT, or BREAK_GLASS, the intended state while break-glass is
- * on (only an expectation of break-glass produces it). The management account's UNGUARDED and UNMANAGED_REGION
- * rows are reported but do not fail it: no SCP can ever apply there, so no one could make them pass, and an exit
- * code that always fails gates nothing. Its document statuses fail like any other account's.
+ * Whether a row passes: COMPLIANT, or BREAK_GLASS, the intended state while break-glass is on (only an
+ * expectation of break-glass produces it); OUT_OF_SCOPE and SUSPENDED accounts are reported, not judged. The
+ * management account's UNGUARDED and UNMANAGED_REGION rows pass too: no SCP can ever apply there, so no one could
+ * make them pass, and an exit code that always fails gates nothing. Its document statuses fail like any other
+ * account's.
  */
-export function auditExitCode(rows: readonly AuditRow[], managementAccountId: string | undefined): 0 | 1 {
-  const passes = (row: AuditRow) =>
-    row.status === "COMPLIANT" ||
-    row.status === "BREAK_GLASS" ||
+export function rowPasses(row: AuditRow, managementAccountId: string | undefined): boolean {
+  return (
+    PASSING.includes(row.status) ||
     (row.accountId === managementAccountId &&
-      (row.status === "UNGUARDED" || row.status === "UNMANAGED_REGION"));
-  return rows.every(passes) ? 0 : 1;
+      (row.status === "UNGUARDED" || row.status === "UNMANAGED_REGION"))
+  );
+}
+
+/** The audit's exit code: 0 when every row passes (`rowPasses`), else 1. */
+export function auditExitCode(rows: readonly AuditRow[], managementAccountId: string | undefined): 0 | 1 {
+  return rows.every((row) => rowPasses(row, managementAccountId)) ? 0 : 1;
 }

@@ -16,7 +16,7 @@ import { regionProblem } from "../config/regions";
 import { parseStackConfig, type StackConfig } from "../config/schema";
 import { PROJECT_DIR, readStackConfig, StackFileError } from "../synth/stackFiles";
 import { expectationFromStack, type UserExpectation } from "./expectedUser";
-import { OUTPUT_FORMATS, type OutputFormat } from "./report";
+import { OUTPUT_FORMATS } from "./report";
 
 const USAGE_EXIT_CODE = 2;
 
@@ -107,22 +107,25 @@ export function addStackOptions(command: Command, what: string): Command {
     );
 }
 
-export function addOutputOptions(command: Command): Command {
+/** --format (one of `formats`, default table) and --json. */
+export function addOutputOptions(command: Command, formats: readonly string[] = OUTPUT_FORMATS): Command {
   return command
-    .addOption(
-      new Option("--format <format>", "output format")
-        .choices(OUTPUT_FORMATS)
-        .default("table" as OutputFormat),
-    )
+    .addOption(new Option("--format <format>", "output format").choices(formats).default("table"))
     .addOption(new Option("--json", "same as --format json").conflicts("format"));
 }
 
-export function outputFormat(options: { format: OutputFormat; json?: boolean }): OutputFormat {
+export function outputFormat<Format extends string>(options: {
+  format: Format;
+  json?: boolean;
+}): Format | "json" {
   return options.json ? "json" : options.format;
 }
 
 export interface Stack {
+  name: string;
   config: StackConfig;
+  /** `aws:region`: where the program's own resources live, the RunShell StackSet among them. */
+  region?: string;
   /** `aws-native:region`: where the IAM Identity Center instance (and its ABAC singleton) lives. */
   identityCenterRegion?: string;
 }
@@ -146,7 +149,12 @@ export function loadStack(command: Command, { stack: name, projectDir }: StackOp
   if (!parsed.ok) {
     usageError(command, `option '--stack ${name}': ${parsed.errors.join("; ")}`);
   }
-  return { config: parsed.config, identityCenterRegion: flat["aws-native:region"] };
+  return {
+    name,
+    config: parsed.config,
+    region: flat["aws:region"],
+    identityCenterRegion: flat["aws-native:region"],
+  };
 }
 
 export interface IdentityCenterOptions {

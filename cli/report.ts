@@ -1,7 +1,13 @@
-// Pure rendering of a list of status rows as a table, CSV or the JSON `{results, summary}` shape.
+// Pure rendering of a list of status rows as a table, CSV or the JSON `{results, summary}` shape (with run
+// metadata: `{metadata, results, summary}`, and `# key: value` lines before the CSV header).
 
+/** What every listing renders; the audit adds its own (./auditReport). */
 export const OUTPUT_FORMATS = ["table", "json", "csv"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export type MetadataValue = string | boolean | null | readonly string[];
+/** About the run as a whole: when, by whom, against what. Keys in the order they are shown. */
+export type ReportMetadata = Record<string, MetadataValue>;
 
 type Cell = string | boolean | null;
 
@@ -16,10 +22,13 @@ export interface Column<Row> {
 
 export interface ReportSpec<Row, Status extends string> {
   columns: Column<Row>[];
+  /** The table's columns in the table's order (default: every column not marked `table: false`, in order). */
+  tableFields?: (keyof Row & string)[];
   /** The rows to list. */
   rows: Row[];
   /** Count per status, every status listed (see `summarize`); it may count more than the rows listed. */
   summary: Record<Status, number>;
+  metadata?: ReportMetadata;
 }
 
 export function summarize<Status extends string>(
@@ -57,6 +66,19 @@ export function formatCsv(fields: string[], rows: Cell[][]): string {
   return [fields, ...rows].map((row) => `${row.map(csvField).join(",")}\r\n`).join("");
 }
 
+/** A metadata value on one line: lists comma-separated, null empty. */
+export function metadataText(value: MetadataValue): string {
+  const text = value === null ? "" : Array.isArray(value) ? value.join(", ") : String(value);
+  return text.replace(/[\r\n]+/g, " ");
+}
+
+/** `# key: value` lines, for readers that skip comment lines (e.g. pandas' `comment="#"`). */
+function csvComments(metadata: ReportMetadata): string {
+  return Object.entries(metadata)
+    .map(([key, value]) => `# ${key}: ${metadataText(value)}\r\n`)
+    .join("");
+}
+
 export function renderReport<Row, Status extends string>(
   format: OutputFormat,
   spec: ReportSpec<Row, Status>,
@@ -64,15 +86,24 @@ export function renderReport<Row, Status extends string>(
   const { summary } = spec;
   const cells = spec.rows.map((row) => spec.columns.map(({ field }) => row[field] as Cell));
   switch (format) {
-    case "json":
-      return `${JSON.stringify({ results: spec.rows, summary }, null, 2)}\n`;
+    case "json": {
+      const report = spec.metadata
+        ? { metadata: spec.metadata, results: spec.rows, summary }
+        : { results: spec.rows, summary };
+      return `${JSON.stringify(report, null, 2)}\n`;
+    }
     case "csv":
-      return formatCsv(
-        spec.columns.map(({ field }) => field),
-        cells,
+      return (
+        (spec.metadata ? csvComments(spec.metadata) : "") +
+        formatCsv(
+          spec.columns.map(({ field }) => field),
+          cells,
+        )
       );
     case "table": {
-      const shown = spec.columns.flatMap((column, index) => (column.table === false ? [] : [index]));
+      const shown = spec.tableFields
+        ? spec.tableFields.map((field) => spec.columns.findIndex((column) => column.field === field))
+        : spec.columns.flatMap((column, index) => (column.table === false ? [] : [index]));
       const table = formatTable(
         shown.map((index) => spec.columns[index].header),
         cells.map((row) => shown.map((index) => tableCell(row[index]))),

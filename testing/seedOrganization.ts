@@ -1,10 +1,17 @@
 // Seeds an AWS Organization on the moto emulator: OUs, member accounts, and what each account holds per region —
 // the RunShell document, the writer (function and reconcile rules, healthy by default wherever a document is
-// seeded), other Session documents — and the two guardrail SCPs (attached to the root by default). Optionally
+// seeded), other Session documents — the two guardrail SCPs (attached to the root by default), closed
+// (suspended) accounts, and the RunShell StackSet with its instances (service-managed, by OU). Optionally
 // an `auditor` IAM user whose own policy refuses AssumeRole into some accounts: moto assumes any role ARN (it
 // checks neither that the role exists nor its trust policy), so with its IAM enforcement on
 // (`enforceIamPolicies`) the caller's explicit deny is how AssumeRole really fails there.
 import {
+  CloudFormationClient,
+  CreateStackInstancesCommand,
+  CreateStackSetCommand,
+} from "@aws-sdk/client-cloudformation";
+import {
+  CloseAccountCommand,
   CreateOrganizationalUnitCommand,
   CreateAccountCommand,
   CreateOrganizationCommand,
@@ -29,6 +36,7 @@ import {
   RUN_AS_ENABLED_VARIABLE,
   RUN_SHELL_DOCUMENT_NAME,
   RUNSHELL_GUARDRAIL_POLICY_NAME,
+  RUNSHELL_STACKSET_NAME,
   SESSION_GUARDRAIL_POLICY_NAME,
   WRITER_FUNCTION_NAME,
   WRITER_ROLE_PATH,
@@ -74,6 +82,18 @@ export interface AccountSeed {
   writers?: Record<string, SeededWriter | false>;
   /** Region → other Session documents. */
   sessionDocuments?: Record<string, SeededSessionDocument[]>;
+  /** Closed after seeding: Organizations then lists it SUSPENDED. */
+  closed?: boolean;
+}
+
+/**
+ * The RunShell StackSet, service-managed, in the management account: one CreateStackInstances per entry, for
+ * the named OUs (`root` for the root) × regions. moto deploys an instance to each account directly in an OU or in
+ * its child OUs (not deeper), always CURRENT/SUCCEEDED; the template is a placeholder (no writer is deployed).
+ */
+export interface StackSetSeed {
+  region: string;
+  instances: { ous: string[]; regions: string[] }[];
 }
 
 export type GuardrailPolicy = "runshell" | "session";
@@ -98,6 +118,7 @@ export interface OrganizationSeed {
   guardrail?: GuardrailSeed | false;
   /** Create the `auditor` IAM user (read-only), refused AssumeRole into these accounts (by name). */
   auditor?: { deniedAccounts: string[] };
+  stackSet?: StackSetSeed;
 }
 
 export interface StaticCredentials {
@@ -305,8 +326,10 @@ export async function seedOrganization(
 
   const accountIds: Record<string, string> = {};
   await forEachWithConcurrency(seed.accounts, 16, async (account) => {
+    // Account names may hold any printable character (a test seeds `<script>`); e-mail addresses may not.
+    const mailbox = account.name.replace(/[^A-Za-z0-9-]/g, "_");
     const created = await org.send(
-      new CreateAccountCommand({ AccountName: account.name, Email: `${account.name}@example.com` }),
+      new CreateAccountCommand({ AccountName: account.name, Email: `${mailbox}@example.com` }),
     );
     const id = created.CreateAccountStatus!.AccountId!;
     accountIds[account.name] = id;
@@ -368,6 +391,34 @@ export async function seedOrganization(
     }
   }
 
+  for (const { name, closed } of seed.accounts) {
+    if (closed) await org.send(new CloseAccountCommand({ AccountId: accountIds[name] }));
+  }
+
+  if (seed.stackSet) {
+    const cloudFormation = new CloudFormationClient({ ...config, region: seed.stackSet.region });
+    await cloudFormation.send(
+      new CreateStackSetCommand({
+        StackSetName: RUNSHELL_STACKSET_NAME,
+        PermissionModel: "SERVICE_MANAGED",
+        AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+        TemplateBody: JSON.stringify({
+          Resources: { Placeholder: { Type: "AWS::CloudFormation::WaitConditionHandle" } },
+        }),
+      }),
+    );
+    for (const { ous, regions } of seed.stackSet.instances) {
+      const OrganizationalUnitIds = ous.map((name) => (name === "root" ? rootId : ouIds[name]));
+      await cloudFormation.send(
+        new CreateStackInstancesCommand({
+          StackSetName: RUNSHELL_STACKSET_NAME,
+          DeploymentTargets: { OrganizationalUnitIds },
+          Regions: regions,
+        }),
+      );
+    }
+  }
+
   const seeded: SeededOrganization = {
     rootId,
     managementAccountId: MOTO_MANAGEMENT_ACCOUNT_ID,
@@ -386,7 +437,12 @@ export async function seedOrganization(
       PolicyDocument: policy([
         {
           Effect: "Allow",
-          Action: ["organizations:List*", "organizations:Describe*", "sts:AssumeRole"],
+          Action: [
+            "organizations:List*",
+            "organizations:Describe*",
+            "sts:AssumeRole",
+            "cloudformation:ListStackInstances",
+          ],
           Resource: "*",
         },
         READ_DOCUMENTS,

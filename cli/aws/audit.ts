@@ -1,8 +1,9 @@
 // The audit's I/O shell: list the accounts, and in each account × region read the RunShell document, the
 // account's own Session documents and the writer through read-only calls (AssumeRole, then SSM, Lambda and
 // EventBridge reads), the SCPs on each account's path with the caller's own credentials (Organizations, cached
-// per target), and the account's enabled regions (EC2 DescribeRegions); the pure classifiers (../auditRows,
-// ../auditChecks) turn the reads into rows.
+// per target), the account's enabled regions (EC2 DescribeRegions), and once the RunShell StackSet's instances
+// (CloudFormation); the pure classifiers (../auditRows, ../auditChecks, ../auditContext, ../stackInstances) turn
+// the reads into rows. Accounts outside the stack's scope and suspended ones are reported without a read.
 import { DescribeOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
 import { SESSION_GUARDRAIL_POLICY_NAME, WRITER_FUNCTION_NAME } from "../../policypack/rules/names";
@@ -15,16 +16,24 @@ import {
   withChecks,
   writerFinding,
 } from "../auditChecks";
-import { classifyDocument, errorRow, sortRows, type AuditRow } from "../auditRows";
+import { outOfScopeReason, rowContext, suspendedDetail, unreadRows, type StackScope } from "../auditContext";
+import {
+  ALL_REGIONS,
+  classifyDocument,
+  errorRow,
+  sortRows,
+  type AuditReportRow,
+  type AuditRow,
+  type RowContext,
+} from "../auditRows";
 import { forEachWithConcurrency, type BackoffPolicy } from "../concurrency";
 import { expectedUserFor, type UserExpectation } from "../expectedUser";
+import { indexStackInstances, withStackInstance } from "../stackInstances";
 import { readEnabledRegions, readSessionDocuments, readWriter, guardrailReader } from "./auditChecks";
 import { clientConfig, credentialsFor, whoAmI, type Credentials } from "./clients";
 import { accountsInScope, type OrganizationAccount } from "./organization";
 import { readRunShellDocument } from "./runShellDocument";
-
-/** The row of an account whose enabled regions could not be listed. */
-export const ALL_REGIONS = "*";
+import { readStackInstances, type StackSetLocation } from "./stackInstances";
 
 export interface AuditOptions {
   regions: string[];
@@ -33,6 +42,10 @@ export interface AuditOptions {
   concurrency: number;
   /** Root or OU ids; default: the whole organisation. */
   scope?: string[];
+  /** Where the stack deploys (--stack): accounts outside it are OUT_OF_SCOPE, not read. Default: every account. */
+  stackScope?: StackScope;
+  /** Where the RunShell StackSet is read from (default: the SDK's region, as SELF). */
+  stackSet?: StackSetLocation;
   /** Session documents besides the RunShell document that sessions may use (the stack's). */
   allowedSessionDocuments?: readonly string[];
   /**
@@ -50,11 +63,16 @@ export interface AuditOptions {
 }
 
 export interface AuditResult {
-  rows: AuditRow[];
-  /** Accounts in scope that are suspended or closing, left out of the rows. */
+  rows: AuditReportRow[];
+  /** Accounts listed that are suspended or closing: SUSPENDED rows, not read. */
   inactiveAccounts: string[];
   /** The organisation's management account, which no SCP reaches. */
   managementAccountId?: string;
+  organizationId?: string;
+  /** Who ran the audit (GetCallerIdentity). */
+  callerArn: string;
+  /** Why the RunShell StackSet's instances could not be read (every row's stackInstance is then null). */
+  stackSetProblem?: string;
 }
 
 /** Fails (throws) only when the audit as a whole cannot run, e.g. the accounts cannot be listed. */
@@ -63,11 +81,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const org = new OrganizationsClient(clientConfig());
   const caller = await whoAmI(sts);
   const { Organization } = await org.send(new DescribeOrganizationCommand({}));
-  const readGuardrail = guardrailReader(org, Organization?.MasterAccountId);
+  const managementAccountId = Organization?.MasterAccountId;
+  // One read for the whole audit, meanwhile the accounts are read.
+  const stackInstances = readStackInstances(options.stackSet ?? { callAs: "SELF" });
+  const readGuardrail = guardrailReader(org, managementAccountId);
   const allowed = options.allowedSessionDocuments ?? [];
   const regionScan = options.regionScan ?? true;
   const { runAsEnabled } = options.expectation;
-  const rows: AuditRow[] = [];
+  const rows: (AuditRow & RowContext)[] = [];
   const inactiveAccounts: string[] = [];
 
   const auditAccount = async (account: OrganizationAccount): Promise<AuditRow[]> => {
@@ -139,16 +160,28 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   };
 
   await forEachWithConcurrency(accountsInScope(org, options.scope), options.concurrency, async (account) => {
+    const outOfScope = outOfScopeReason(options.stackScope, account, managementAccountId);
+    const context = rowContext(account, options.expectation, managementAccountId, outOfScope === undefined);
+    let accountRows: AuditRow[];
     if (!account.active) {
       inactiveAccounts.push(account.id);
-      return;
+      accountRows = unreadRows(account.id, options.regions, "SUSPENDED", suspendedDetail(account.state));
+    } else if (outOfScope !== undefined) {
+      accountRows = unreadRows(account.id, options.regions, "OUT_OF_SCOPE", outOfScope);
+    } else {
+      options.onReadsFound?.(options.regions.length + (regionScan ? 1 : 0));
+      accountRows = await auditAccount(account);
     }
-    options.onReadsFound?.(options.regions.length + (regionScan ? 1 : 0));
-    rows.push(...(await auditAccount(account)));
+    rows.push(...accountRows.map((row) => ({ ...row, ...context })));
   });
+  const instances = await stackInstances;
+  const index = instances.kind === "read" ? indexStackInstances(instances.value) : undefined;
   return {
-    rows: sortRows(rows),
+    rows: sortRows(rows.map((row) => withStackInstance(row, index))),
     inactiveAccounts: inactiveAccounts.sort(),
-    managementAccountId: Organization?.MasterAccountId,
+    managementAccountId,
+    organizationId: Organization?.Id,
+    callerArn: caller.arn,
+    stackSetProblem: instances.kind === "failed" ? instances.reason : undefined,
   };
 }

@@ -31,6 +31,8 @@ describe("cli: audit checks", () => {
     expect(AUDIT_STATUSES).to.deep.equal([
       "COMPLIANT",
       "BREAK_GLASS",
+      "OUT_OF_SCOPE",
+      "SUSPENDED",
       "MISSING",
       "RUNAS_DISABLED",
       "BREAK_GLASS_PENDING",

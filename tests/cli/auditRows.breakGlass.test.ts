@@ -136,7 +136,7 @@ describe("cli: the audit in break-glass", () => {
     const stack = (runAsEnabled: boolean) => {
       const parsed = parseStackConfig({ ...exampleRawConfig("prod"), runAsEnabled });
       if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
-      return { config: parsed.config };
+      return { name: "prod", config: parsed.config };
     };
 
     it("is break-glass from the stack's runAsEnabled false, or from --expect-runas-disabled", () => {

@@ -39,7 +39,8 @@ describe("cli: RunShell classification", () => {
       false,
       "runAsEnabled is false",
     ]);
-    expect(Object.keys(off)).to.deep.equal(AUDIT_ROW_FIELDS);
+    // The contract's first eight fields, in order; the context follows when the row is reported.
+    expect(Object.keys(off)).to.deep.equal(AUDIT_ROW_FIELDS.slice(0, 8));
     const wrong = classify(runShellContent({ runAsEnabled: true, runAsDefaultUser: "ec2-user" }));
     expect([wrong.status, wrong.detail]).to.deep.equal([
       "WRONG_USER",
@@ -193,5 +194,14 @@ describe("audit exit code", () => {
     ).to.equal(0);
     expect(auditExitCode([row(management, "RUNAS_DISABLED")], management)).to.equal(1);
     expect(auditExitCode([row("222222222222", "UNMANAGED_REGION")], management)).to.equal(1);
+  });
+
+  it("lets OUT_OF_SCOPE and SUSPENDED rows pass: reported, never judged", () => {
+    expect(
+      auditExitCode([row("111111111111", "OUT_OF_SCOPE"), row("222222222222", "SUSPENDED")], undefined),
+    ).to.equal(0);
+    expect(
+      auditExitCode([row("111111111111", "OUT_OF_SCOPE"), row("222222222222", "MISSING")], undefined),
+    ).to.equal(1);
   });
 });

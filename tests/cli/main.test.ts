@@ -53,6 +53,7 @@ describe("ssm-runas help", function () {
       "--concurrency <n>",
       "--format <format>",
       "--json",
+      "--output <file>",
       "--no-region-scan",
     ]) {
       expect(text).to.include(`  ${option}`);
@@ -66,7 +67,7 @@ describe("ssm-runas help", function () {
     expect(text).to.match(/--concurrency <n>\s+accounts read at the same time\s+\(default: 16\)/);
     expect(text).to.match(/\n {2}users \[options\] /);
     expect(text).to.include(
-      "Exit codes: 0 every account × region is COMPLIANT (or BREAK_GLASS, while break-glass is on); 1 some are",
+      "Exit codes: 0 every account × region is COMPLIANT (or BREAK_GLASS, while break-glass is on), OUT_OF_SCOPE or\nSUSPENDED; 1 some are",
     );
     expect(text).to.match(/--expect-runas-disabled\s+expect break-glass, RunAs off everywhere/);
   });
@@ -134,11 +135,15 @@ describe("ssm-runas bad options", () => {
     ],
     [
       ["audit", "--expected-user", "x", "--format", "xml"],
-      "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json, csv.",
+      "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json, csv, html, markdown.",
     ],
     [
       ["audit", "--expected-user", "x", "--ou", "ou-1"],
       "error: option '--ou <id...>' argument 'ou-1' is invalid. must be an organisation root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)",
+    ],
+    [
+      ["audit", "users", "--format", "html"],
+      "error: option '--format <format>' argument 'html' is invalid. Allowed choices are table, json, csv.",
     ],
     [
       ["audit", "--regions", "eu-west-1"],

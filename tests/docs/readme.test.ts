@@ -718,12 +718,26 @@ describe("documentation", () => {
         );
         expect(unmapped, "ids the example stacks do not define").to.deep.equal([]);
         const env = { ...process.env, ...motoEnvironment(await startMoto()) };
-        return spawnSync(process.execPath, [CLI, ...args], {
-          cwd: ROOT,
-          env,
-          encoding: "utf8",
-          timeout: 120_000,
-        });
+        // The stack's own ids stand for the seeded organisation's, so that its deploymentTargets hold the
+        // seeded accounts (an account outside them would be OUT_OF_SCOPE, not read).
+        const stack = args[args.indexOf("--stack") + 1];
+        const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-runbook-"));
+        try {
+          fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+          if (args.includes("--stack")) {
+            let text = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+            for (const [documented, seeded] of ids) text = text.split(documented).join(seeded);
+            fs.writeFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), text);
+          }
+          return spawnSync(process.execPath, [CLI, ...args, "--project-dir", projectDir], {
+            cwd: ROOT,
+            env,
+            encoding: "utf8",
+            timeout: 120_000,
+          });
+        } finally {
+          fs.rmSync(projectDir, { recursive: true, force: true });
+        }
       }
 
       it("every audit in the runbook reports a compliant organisation as COMPLIANT (exit 0)", async () => {

@@ -44,6 +44,11 @@ export const AUDIT_ROW_FIELDS = [
   "detail",
   "defaultVersion",
   "latestVersion",
+  "accountName",
+  "ouPath",
+  "expectedUser",
+  "managementAccount",
+  "stackInstance",
 ];
 
 /** Lines that look like a JavaScript stack trace. */

@@ -1,8 +1,9 @@
 // The organisation walk on the SDK's paginators (aws-sdk-client-mock): every page of accounts and OUs is read,
-// one call at a time, and each account is yielded once with its OU path.
+// one call at a time, and each account is yielded once with its OU path, by id and by name.
 import { expect } from "chai";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import {
+  DescribeOrganizationalUnitCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListParentsCommand,
@@ -12,6 +13,7 @@ import {
   type ListOrganizationalUnitsForParentCommandInput,
 } from "@aws-sdk/client-organizations";
 import { accountsInScope, type OrganizationAccount } from "../../../cli/aws/organization";
+import { ouPathName } from "../../../cli/auditContext";
 
 // r-root: accounts a1..a3 over two pages, OU ou-a (two pages of OUs: ou-a-1, ou-a-2); ou-a-1 holds a4 (suspended).
 const ACCOUNT_PAGES: Record<string, { Id: string; State: string }[][]> = {
@@ -26,6 +28,7 @@ const ACCOUNT_PAGES: Record<string, { Id: string; State: string }[][]> = {
   "ou-a-1": [[{ Id: "a4", State: "SUSPENDED" }]],
   "ou-a-2": [[{ Id: "a5", State: "ACTIVE" }]],
 };
+const UNIT_NAMES: Record<string, string> = { "ou-a": "Workloads", "ou-a-1": "Prod", "ou-a-2": "Test" };
 const UNIT_PAGES: Record<string, string[][]> = {
   "r-root": [["ou-a"]],
   "ou-a": [["ou-a-1"], ["ou-a-2"]],
@@ -53,7 +56,15 @@ describe("accountsInScope (the SDK's paginators)", () => {
 
   before(() => {
     org = mockClient(OrganizationsClient);
-    org.on(ListRootsCommand).resolves({ Roots: [{ Id: "r-root" }] });
+    org.on(ListRootsCommand).resolves({ Roots: [{ Id: "r-root", Name: "Root" }] });
+    // Asked only for the OUs above an --ou scope; a refusal leaves the id in the name's place.
+    org.on(DescribeOrganizationalUnitCommand).callsFake(({ OrganizationalUnitId }) =>
+      track(`describe ${OrganizationalUnitId}`, () => {
+        if (OrganizationalUnitId === "ou-a-1")
+          throw Object.assign(new Error("denied"), { name: "AccessDeniedException" });
+        return { OrganizationalUnit: { Id: OrganizationalUnitId, Name: UNIT_NAMES[OrganizationalUnitId] } };
+      }),
+    );
     org
       .on(ListParentsCommand, { ChildId: "ou-a-1" })
       .resolves({ Parents: [{ Id: "ou-a", Type: "ORGANIZATIONAL_UNIT" }] });
@@ -69,7 +80,7 @@ describe("accountsInScope (the SDK's paginators)", () => {
       .callsFake((input: ListOrganizationalUnitsForParentCommandInput) =>
         track(`units ${input.ParentId} ${input.NextToken ?? "-"}`, () => {
           const { items, NextToken } = paged(UNIT_PAGES[input.ParentId!], input.NextToken);
-          return { OrganizationalUnits: items.map((Id) => ({ Id })), NextToken };
+          return { OrganizationalUnits: items.map((Id) => ({ Id, Name: UNIT_NAMES[Id] })), NextToken };
         }),
       );
   });
@@ -93,6 +104,21 @@ describe("accountsInScope (the SDK's paginators)", () => {
       "a4 r-root/ou-a/ou-a-1 false",
       "a5 r-root/ou-a/ou-a-2 true",
     ]);
+    // Names come with the listing itself: no OU is described.
+    expect(accounts.map(({ ouSteps }) => ouPathName(ouSteps))).to.deep.equal([
+      "Root",
+      "Root",
+      "Root",
+      "Root/Workloads/Prod",
+      "Root/Workloads/Test",
+    ]);
+    expect(accounts.map(({ state }) => state)).to.deep.equal([
+      "ACTIVE",
+      "ACTIVE",
+      "ACTIVE",
+      "SUSPENDED",
+      "ACTIVE",
+    ]);
     expect(asked).to.deep.equal([
       "accounts r-root - max 20",
       "accounts r-root 1 max 20",
@@ -113,6 +139,15 @@ describe("accountsInScope (the SDK's paginators)", () => {
     expect(accounts.map(({ id, ouPath }) => `${id} ${ouPath.join("/")}`)).to.deep.equal([
       "a4 r-root/ou-a/ou-a-1",
       "a5 r-root/ou-a/ou-a-2",
+    ]);
+    // Above the scope the names are asked for, each OU once; ou-a-1's is refused, so its id stands in.
+    expect(accounts.map(({ ouSteps }) => ouPathName(ouSteps))).to.deep.equal([
+      "Root/Workloads/ou-a-1",
+      "Root/Workloads/Test",
+    ]);
+    expect(asked.filter((call) => call.startsWith("describe"))).to.deep.equal([
+      "describe ou-a",
+      "describe ou-a-1",
     ]);
   });
 });

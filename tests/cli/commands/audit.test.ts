@@ -1,7 +1,9 @@
 // `ssm-runas audit` end to end: the real bin against an organisation of 28 member accounts in two regions on
 // moto, with moto's IAM enforcement on so that one account's AssumeRole is really refused, two documents whose
 // latest version is not their default (written as LZA does: UpdateDocument --document-version $LATEST), Session
-// documents that bypass RunAs, unhealthy writers, and the guardrail SCPs missing from some accounts' paths.
+// documents that bypass RunAs, unhealthy writers, and the guardrail SCPs missing from some accounts' paths. No
+// RunShell StackSet exists here (the StackSet join has its own fixture: audit.report.test.ts): the audit says so
+// once on stderr, and every row's stackInstance is null.
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -10,7 +12,7 @@ import { DescribeDocumentCommand, SSMClient, UpdateDocumentCommand } from "@aws-
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { parse, stringify } from "yaml";
-import type { AuditRow, AuditStatus } from "../../../cli/auditRows";
+import type { AuditReportRow, AuditStatus } from "../../../cli/auditRows";
 import { startAwsProxy, type AwsProxy } from "../../../testing/awsProxy";
 import { AUDIT_ROW_FIELDS, REPO_ROOT, runCli } from "../../support/cli";
 import { motoEnvironment, resetMoto, startMoto } from "../../../testing/moto";
@@ -233,14 +235,47 @@ const MISSING_DETAIL =
 const DENIED_DETAIL =
   /^AssumeRole arn:aws:iam::\d{12}:role\/OrganizationAccountAccessRole: AccessDenied: User: arn:aws:iam::123456789012:user\/auditor is not authorized to perform: sts:AssumeRole$/;
 
-function groundTruth(org: SeededOrganization, withStack: boolean, names?: string[]): AuditRow[] {
+/** With the stack: its deploymentTargets (Legacy, Platform) and organizationalUnitOverrides (Sandbox) OUs. */
+const STACK_OUS = ["Legacy", "Platform", "Sandbox"];
+const OUT_OF_SCOPE_DETAIL =
+  "not under the stack's deploymentTargets or organizationalUnitOverrides: the StackSet does not deploy here";
+const MANAGEMENT_OUT_OF_SCOPE_DETAIL =
+  "the management account, and the stack's includeManagementAccount is false: nothing deploys the writer here";
+/** The OU path by name: Sandbox sits under Workloads. */
+const ouPathOf = (ou: string | undefined) =>
+  ou === undefined ? "Root" : ou === "Sandbox" ? "Root/Workloads/Sandbox" : `Root/${ou}`;
+
+function groundTruth(org: SeededOrganization, withStack: boolean, names?: string[]): AuditReportRow[] {
   const seeds = [MANAGEMENT, ...SEEDS].filter(({ name }) => !names || names.includes(name));
   const rows = seeds.flatMap((seed) =>
-    REGIONS.map((region, index): AuditRow => {
-      const accountId = seed.name === "management" ? org.managementAccountId : org.accountIds[seed.name];
+    REGIONS.map((region, index): AuditReportRow => {
+      const management = seed.name === "management";
+      const accountId = management ? org.managementAccountId : org.accountIds[seed.name];
+      const expectedUser = withStack && seed.ou === "Sandbox" ? SANDBOX_USER : FALLBACK;
+      const context = {
+        // moto names its management account so.
+        accountName: management ? "master" : seed.name,
+        ouPath: ouPathOf(seed.ou),
+        expectedUser,
+        managementAccount: management,
+        stackInstance: null,
+      };
+      if (withStack && !STACK_OUS.includes(seed.ou ?? "")) {
+        return {
+          accountId,
+          region,
+          status: "OUT_OF_SCOPE",
+          runAsEnabled: null,
+          runAsDefaultUser: null,
+          detail: management ? MANAGEMENT_OUT_OF_SCOPE_DETAIL : OUT_OF_SCOPE_DETAIL,
+          defaultVersion: null,
+          latestVersion: null,
+          ...context,
+          expectedUser: null,
+        };
+      }
       const status = ((withStack && seed.expectedWithStack) || seed.expected)[index];
       const document = seed.documents[index];
-      const expectedUser = withStack && seed.ou === "Sandbox" ? SANDBOX_USER : FALLBACK;
       const found = status !== "MISSING" && status !== "ERROR";
       const exact = (
         withStack
@@ -269,6 +304,7 @@ function groundTruth(org: SeededOrganization, withStack: boolean, names?: string
         detail: exact ?? detail,
         defaultVersion: found ? "1" : null,
         latestVersion: found ? (latest ? "2" : "1") : null,
+        ...context,
       };
     }),
   );
@@ -276,7 +312,7 @@ function groundTruth(org: SeededOrganization, withStack: boolean, names?: string
 }
 
 /** ERROR rows carry moto's own refusal; everything else must match exactly. */
-function expectRows(actual: AuditRow[], expected: AuditRow[]) {
+function expectRows(actual: AuditReportRow[], expected: AuditReportRow[]) {
   const denied = expected.filter(({ status }) => status === "ERROR").map(({ accountId }) => accountId);
   for (const row of actual.filter(({ accountId }) => denied.includes(accountId))) {
     expect(row.detail).to.match(DENIED_DETAIL);
@@ -285,10 +321,12 @@ function expectRows(actual: AuditRow[], expected: AuditRow[]) {
   expect(actual).to.deep.equal(expected);
 }
 
-function summaryOf(rows: AuditRow[]) {
+function summaryOf(rows: AuditReportRow[]) {
   const summary: Record<string, number> = {
     COMPLIANT: 0,
     BREAK_GLASS: 0,
+    OUT_OF_SCOPE: 0,
+    SUSPENDED: 0,
     MISSING: 0,
     RUNAS_DISABLED: 0,
     BREAK_GLASS_PENDING: 0,
@@ -315,8 +353,15 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/** What the audit says on stderr when the RunShell StackSet does not exist (moto's words), once per run. */
+const NO_STACKSET =
+  "stack instances not read (the stackInstance column is empty): ListStackInstances ssm-runas-sync-runshell: " +
+  "StackSetNotFoundException: StackSet ssm-runas-sync-runshell not found\n";
+
 const READ_ONLY_OPERATIONS = [
   "GetCallerIdentity",
+  "ListStackInstances",
+  "DescribeOrganizationalUnit",
   "AssumeRole",
   "ListRoots",
   "ListParents",
@@ -436,11 +481,23 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
         env,
       },
     );
-    expect(result.stderr).to.equal("");
+    expect(result.stderr).to.equal(NO_STACKSET);
     expect(result.code).to.equal(1);
     const report = JSON.parse(result.stdout);
     const expected = groundTruth(org, false);
-    expect(Object.keys(report)).to.deep.equal(["results", "summary"]);
+    expect(Object.keys(report)).to.deep.equal(["metadata", "results", "summary"]);
+    expect(report.metadata).to.deep.include({
+      caller: "arn:aws:iam::123456789012:user/auditor",
+      managementAccountId: org.managementAccountId,
+      stack: null,
+      regions: [...REGIONS],
+      expectedUsers: [FALLBACK],
+      expectedRunAsEnabled: true,
+      stackSet: "ssm-runas-sync-runshell",
+      stackSetCallAs: "SELF",
+      stackSetError: NO_STACKSET.slice(NO_STACKSET.indexOf("ListStackInstances"), -1),
+    });
+    expect(report.metadata.organizationId).to.match(/^o-[a-z0-9]{10,32}$/);
     for (const row of report.results) {
       expect(Object.keys(row)).to.deep.equal(AUDIT_ROW_FIELDS);
     }
@@ -449,6 +506,8 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
     expect(report.summary).to.deep.equal({
       COMPLIANT: 28,
       BREAK_GLASS: 0,
+      OUT_OF_SCOPE: 0,
+      SUSPENDED: 0,
       MISSING: 5,
       RUNAS_DISABLED: 5,
       BREAK_GLASS_PENDING: 0,
@@ -495,6 +554,8 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
     // too: the SCPs are read with the caller's credentials); nothing for the management account.
     expect(count("ListPoliciesForTarget")).to.equal(1 + 10 + SEEDS.length);
     expect([count("DescribeOrganization"), count("DescribeRegions")]).to.deep.equal([1, 0]);
+    // The StackSet's instances once for the whole audit; OU names come with the listing, no OU is described.
+    expect([count("ListStackInstances"), count("DescribeOrganizationalUnit")]).to.deep.equal([1, 0]);
   });
 
   it("--stack takes the regions and the per-OU fallback user from Pulumi.<stack>.yaml", async () => {
@@ -514,9 +575,18 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
           env,
         },
       );
-      expect(result.stderr).to.equal("");
+      expect(result.stderr).to.equal(NO_STACKSET);
       expect(result.code).to.equal(1);
-      expectRows(JSON.parse(result.stdout).results, groundTruth(org, true));
+      const report = JSON.parse(result.stdout);
+      expectRows(report.results, groundTruth(org, true));
+      // Accounts outside the stack's targets are reported, never read, and expect no one.
+      expect(report.summary.OUT_OF_SCOPE).to.equal(
+        2 * (1 + SEEDS.filter(({ ou }) => !STACK_OUS.includes(ou ?? "")).length),
+      );
+      expect(report.metadata).to.deep.include({
+        stack: "audit",
+        expectedUsers: [SANDBOX_USER, FALLBACK].sort(),
+      });
     } finally {
       fs.rmSync(projectDir, { recursive: true, force: true });
     }
@@ -539,7 +609,32 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
       { env },
     );
     expect(result.code).to.equal(1);
-    const [header, ...lines] = parseCsv(result.stdout);
+    // The run's metadata first, as comment lines; the OUs above the --ou scope are named too.
+    const comments = result.stdout.split("\r\n").filter((line) => line.startsWith("# "));
+    expect(comments.map((line) => line.split(":")[0])).to.deep.equal(
+      [
+        "generatedAt",
+        "caller",
+        "organizationId",
+        "managementAccountId",
+        "stack",
+        "toolVersion",
+        "regions",
+        "expectedUsers",
+        "expectedRunAsEnabled",
+        "stackSet",
+        "stackSetCallAs",
+        "stackSetError",
+      ].map((key) => `# ${key}`),
+    );
+    expect(comments).to.include(`# regions: ${REGIONS.join(", ")}`);
+    expect(comments).to.include("# stack: ");
+    const [header, ...lines] = parseCsv(
+      result.stdout
+        .split("\r\n")
+        .filter((line) => !line.startsWith("# "))
+        .join("\r\n"),
+    );
     expect(header).to.deep.equal(AUDIT_ROW_FIELDS);
     const orNull = (cell: string) => (cell === "" ? null : cell);
     const rows = lines.map(
@@ -552,7 +647,12 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
         detail,
         defaultVersion,
         latestVersion,
-      ]) => ({
+        accountName,
+        ouPath,
+        expectedUser,
+        managementAccount,
+        stackInstance,
+      ]): AuditReportRow => ({
         accountId,
         region,
         status: status as AuditStatus,
@@ -561,6 +661,11 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
         detail,
         defaultVersion: orNull(defaultVersion),
         latestVersion: orNull(latestVersion),
+        accountName,
+        ouPath,
+        expectedUser: orNull(expectedUser),
+        managementAccount: managementAccount === "true",
+        stackInstance: orNull(stackInstance),
       }),
     );
     const underWorkloads = SEEDS.filter(({ ou }) => ou === "Workloads" || ou === "Sandbox").map(
@@ -586,16 +691,21 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
     );
     expect(result.code).to.equal(0);
     const lines = result.stdout.trimEnd().split("\n");
-    expect(lines[0]).to.match(/^ACCOUNT\s+REGION\s+STATUS\s+RUNAS\s+DEFAULT USER\s+DETAIL$/);
-    expect(lines.slice(1, 5).map((line) => line.split(/\s+/).slice(0, 5))).to.deep.equal(
+    expect(lines[0]).to.match(
+      /^ACCOUNT\s+NAME\s+REGION\s+STATUS\s+RUNAS\s+DEFAULT USER\s+STACK INSTANCE\s+DETAIL$/,
+    );
+    expect(lines.slice(1, 5).map((line) => line.split(/\s+/).slice(0, 8))).to.deep.equal(
       ["acct-18", "acct-19"]
-        .map((name) => org.accountIds[name])
-        .sort()
-        .flatMap((id) => REGIONS.map((region) => [id, region, "COMPLIANT", "true", FALLBACK])),
+        .map((name) => [org.accountIds[name], name])
+        .sort(([a], [b]) => a.localeCompare(b))
+        .flatMap(([id, name]) =>
+          REGIONS.map((region) => [id, name, region, "COMPLIANT", "true", FALLBACK, "-", "-"]),
+        ),
     );
     expect(lines.at(-1)).to.equal(
-      "COMPLIANT 4  BREAK_GLASS 0  MISSING 0  RUNAS_DISABLED 0  BREAK_GLASS_PENDING 0  WRONG_USER 0  " +
-        "LATEST_DIFFERS 0  BYPASS_DOCUMENT 0  WRITER_UNHEALTHY 0  UNGUARDED 0  UNMANAGED_REGION 0  ERROR 0",
+      "COMPLIANT 4  BREAK_GLASS 0  OUT_OF_SCOPE 0  SUSPENDED 0  MISSING 0  RUNAS_DISABLED 0  " +
+        "BREAK_GLASS_PENDING 0  WRONG_USER 0  LATEST_DIFFERS 0  BYPASS_DOCUMENT 0  WRITER_UNHEALTHY 0  " +
+        "UNGUARDED 0  UNMANAGED_REGION 0  ERROR 0",
     );
   });
 
@@ -641,7 +751,7 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
     );
     expect(table.code).to.equal(1);
     expect(table.stdout).to.match(
-      /\sLATEST_DIFFERS\s+true\s+ssm-fallback\s+default v1: runAsEnabled true, runAsDefaultUser "ssm-fallback"; latest v2: runAsEnabled false, runAsDefaultUser ""\n/,
+      /\sLATEST_DIFFERS\s+true\s+ssm-fallback\s+-\s+default v1: runAsEnabled true, runAsDefaultUser "ssm-fallback"; latest v2: runAsEnabled false, runAsDefaultUser ""\n/,
     );
   });
 
@@ -664,7 +774,7 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
     const report = JSON.parse(result.stdout);
     expectRows(report.results, groundTruth(org, false, ["acct-24"]));
     expect(
-      report.results.map(({ status, defaultVersion, latestVersion }: AuditRow) => [
+      report.results.map(({ status, defaultVersion, latestVersion }: AuditReportRow) => [
         status,
         defaultVersion,
         latestVersion,
@@ -729,7 +839,11 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
       fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
       const dev = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8"));
       dev.config["ssm-runas-sync:regions"] = [...REGIONS];
-      dev.config["ssm-runas-sync:deploymentTargets"] = [org.ouIds.Legacy, org.ouIds.Platform];
+      dev.config["ssm-runas-sync:deploymentTargets"] = [
+        org.ouIds.Legacy,
+        org.ouIds.Platform,
+        org.ouIds.HalfGuarded,
+      ];
       change(dev.config);
       fs.writeFileSync(path.join(projectDir, "Pulumi.audit.yaml"), stringify(dev));
       return await runCli(["audit", "--stack", "audit", "--project-dir", projectDir, "--json", ...args], {
@@ -740,7 +854,7 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
     }
   }
 
-  const unmanagedRows = (names: string[], regions: string[]): AuditRow[] =>
+  const unmanagedRows = (names: string[], regions: string[]): AuditReportRow[] =>
     names.flatMap((name) =>
       regions
         .filter((region) => !(REGIONS as readonly string[]).includes(region))
@@ -753,6 +867,11 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
           detail: "enabled in the account but not a managed region: no writer keeps RunAs on there",
           defaultVersion: null,
           latestVersion: null,
+          accountName: name,
+          ouPath: ouPathOf(SEEDS.find((seed) => seed.name === name)!.ou),
+          expectedUser: FALLBACK,
+          managementAccount: false,
+          stackInstance: null,
         })),
     );
 
@@ -784,7 +903,7 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
     // HalfGuarded has the RunShell guardrail only: sessions are not denied anywhere.
     const half = await auditWithStack(() => {}, ["--ou", org.ouIds.HalfGuarded]);
     expect(half.code).to.equal(1);
-    const rows: AuditRow[] = JSON.parse(half.stdout).results;
+    const rows: AuditReportRow[] = JSON.parse(half.stdout).results;
     expect(rows.filter(({ status }) => status === "UNMANAGED_REGION")).to.deep.equal(
       unmanagedRows(["acct-28"], regions).sort((a, b) => a.region.localeCompare(b.region)),
     );

@@ -926,7 +926,7 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
         "off; the next pulumi up of audit turns it back on unless its runAsEnabled is false",
     ]);
     // The flag still wins: RunAs on everywhere is break-glass not reached yet.
-    const rows: AuditRow[] = JSON.parse(contradicted.stdout).results;
+    const rows: AuditReportRow[] = JSON.parse(contradicted.stdout).results;
     expect(rows.map((row) => row.status)).to.include("BREAK_GLASS_PENDING");
     expect(contradicted.code).to.equal(1);
     const agreeing = await auditWithStack((config) => (config["ssm-runas-sync:runAsEnabled"] = false), args);

@@ -1,5 +1,6 @@
 // A small HTTP proxy on 127.0.0.1 in front of the emulator. It records which AWS operation each request is
-// (to prove a command made only read calls, or to count a writer's calls), can add a fixed latency to every
+// (to prove a command made only read calls, or to count a writer's calls), can hand over each whole exchange
+// (to record the emulator's answers for the replay server, ./awsReplay), can add a fixed latency to every
 // request (for the benchmarks), and can step in before a request is forwarded: to answer with a fault the
 // emulator cannot produce (throttling, access denied), or to let another writer act first (a race). Serial, it
 // forwards one request at a time: moto's server is threaded and its SSM backend takes no lock, so two
@@ -38,16 +39,32 @@ export interface AwsProxy {
   close(): Promise<void>;
 }
 
+/** One request and the answer it got, whole. */
+export interface AwsExchange {
+  request: { method: string; path: string; headers: http.IncomingHttpHeaders; body: Buffer };
+  response: { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
+}
+
+/** Who signed a request, for which region and service: the SigV4 credential scope in the Authorization header. */
+export function signingScope(headers: http.IncomingHttpHeaders): {
+  accessKeyId: string;
+  region: string;
+  service: string;
+} {
+  const [, accessKeyId = "unknown", region = "unknown", service = "unknown"] =
+    /Credential=([^/]+)\/[^/]+\/([^/]+)\/([^/]+)\//.exec(headers.authorization ?? "") ?? [];
+  return { accessKeyId, region, service };
+}
+
 // JSON protocols name the operation in X-Amz-Target (`AmazonSSM.GetDocument`); query protocols (STS, IAM) in
-// the form body's Action. The service is the signing scope in the Authorization header.
-function recognize(
+// the form body's Action.
+export function recognize(
   headers: http.IncomingHttpHeaders,
   body: Buffer,
   method?: string,
   path?: string,
 ): RecordedRequest {
-  const service =
-    /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(headers.authorization ?? "")?.[1] ?? "unknown";
+  const { service } = signingScope(headers);
   const target = headers["x-amz-target"];
   const operation =
     (typeof target === "string" ? target.split(".").pop() : undefined) ??
@@ -61,10 +78,36 @@ export function attemptNumber(request: RecordedRequest): number {
   return Number(/attempt=(\d+)/.exec(request.attempt)?.[1] ?? 1);
 }
 
+/** A fault as the request's protocol answers errors: JSON for JSON protocols, XML for query protocols. */
+export function faultAnswer(
+  headers: http.IncomingHttpHeaders,
+  fault: Fault,
+): { status: number; headers: http.OutgoingHttpHeaders; body: string } {
+  const message = fault.message ?? `injected ${fault.code}`;
+  if (typeof headers["x-amz-target"] === "string") {
+    return {
+      status: fault.status,
+      headers: { "content-type": "application/x-amz-json-1.1" },
+      body: JSON.stringify({ __type: fault.code, message }),
+    };
+  }
+  // Query protocols (STS, IAM, EC2) answer errors in XML.
+  const escaped = message.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  return {
+    status: fault.status,
+    headers: { "content-type": "text/xml" },
+    body:
+      `<ErrorResponse><Error><Type>Sender</Type><Code>${fault.code}</Code><Message>${escaped}</Message>` +
+      "</Error><RequestId>injected</RequestId></ErrorResponse>",
+  };
+}
+
 export interface AwsProxyOptions {
   delayMs?: number;
   /** Forward one request at a time, each whole before the next starts. */
   serial?: boolean;
+  /** Called with each forwarded request and the emulator's answer, once the answer has been read whole. */
+  onExchange?: (exchange: AwsExchange) => void;
 }
 
 export async function startAwsProxy(target: string, options: AwsProxyOptions = {}): Promise<AwsProxy> {
@@ -84,8 +127,25 @@ export async function startAwsProxy(target: string, options: AwsProxyOptions = {
         },
         (answer) => {
           response.writeHead(answer.statusCode ?? 502, answer.headers);
+          const chunks: Buffer[] = [];
+          if (options.onExchange) answer.on("data", (chunk: Buffer) => chunks.push(chunk));
           answer.pipe(response);
-          answer.on("end", done);
+          answer.on("end", () => {
+            options.onExchange?.({
+              request: {
+                method: request.method ?? "GET",
+                path: request.url ?? "/",
+                headers: request.headers,
+                body,
+              },
+              response: {
+                status: answer.statusCode ?? 502,
+                headers: answer.headers,
+                body: Buffer.concat(chunks),
+              },
+            });
+            done();
+          });
         },
       );
       upstreamRequest.on("error", (err) => {
@@ -110,19 +170,8 @@ export async function startAwsProxy(target: string, options: AwsProxyOptions = {
         try {
           const fault = await proxy.intercept?.(recorded);
           if (!fault) return forward(request, body, response);
-          const message = fault.message ?? `injected ${fault.code}`;
-          if (typeof request.headers["x-amz-target"] === "string") {
-            response.writeHead(fault.status, { "content-type": "application/x-amz-json-1.1" });
-            response.end(JSON.stringify({ __type: fault.code, message }));
-          } else {
-            // Query protocols (STS, IAM, EC2) answer errors in XML.
-            const escaped = message.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-            response.writeHead(fault.status, { "content-type": "text/xml" });
-            response.end(
-              `<ErrorResponse><Error><Type>Sender</Type><Code>${fault.code}</Code><Message>${escaped}</Message>` +
-                "</Error><RequestId>injected</RequestId></ErrorResponse>",
-            );
-          }
+          const answer = faultAnswer(request.headers, fault);
+          response.writeHead(answer.status, answer.headers).end(answer.body);
         } catch (err) {
           response.writeHead(502).end(String(err));
         }

@@ -26,7 +26,7 @@ import {
   type WriterState,
 } from "../auditChecks";
 import { describeError } from "../errors";
-import { clientConfig, type Credentials } from "./clients";
+import { clientFor, type Credentials } from "./clients";
 
 const failed = (operation: string, err: unknown) => ({
   kind: "failed" as const,
@@ -40,7 +40,7 @@ export async function readSessionDocuments(
   credentials: Credentials | undefined,
   allowed: readonly string[],
 ): Promise<CheckRead<SessionDocument[]>> {
-  const ssm = new SSMClient(clientConfig(region, credentials));
+  const ssm = clientFor(SSMClient, region, credentials);
   const names = new Set<string>();
   try {
     const filters = [
@@ -73,8 +73,8 @@ export async function readWriter(
   credentials: Credentials | undefined,
   functionArn: string,
 ): Promise<CheckRead<WriterState>> {
-  const lambda = new LambdaClient(clientConfig(region, credentials));
-  const events = new EventBridgeClient(clientConfig(region, credentials));
+  const lambda = clientFor(LambdaClient, region, credentials);
+  const events = clientFor(EventBridgeClient, region, credentials);
   const readFunction = async (): Promise<WriterState["function"]> => {
     try {
       const config = await lambda.send(
@@ -128,7 +128,7 @@ export async function readEnabledRegions(
   credentials: Credentials | undefined,
 ): Promise<CheckRead<EnabledRegion[]>> {
   try {
-    const { Regions } = await new EC2Client(clientConfig(region, credentials)).send(
+    const { Regions } = await clientFor(EC2Client, region, credentials).send(
       new DescribeRegionsCommand({ AllRegions: false }),
     );
     return {

@@ -33,7 +33,33 @@ export function clientConfig(region?: string, credentials?: Credentials) {
     maxAttempts: 5,
     retryMode: "standard" as const,
     requestHandler: sharedRequestHandler,
+    // Resolve each operation's middleware once per client, not on every call (the SDK's own option for this).
+    cacheMiddleware: true,
   };
+}
+
+type ClientClass<Client> = new (config: ReturnType<typeof clientConfig>) => Client;
+const clientsOf = new WeakMap<Credentials, Map<ClientClass<unknown>, Map<string, unknown>>>();
+
+/**
+ * The client of `Client`'s service in `region` for an assumed role's `credentials`, built once for them and
+ * shared by every read of that account × region: building a client resolves its whole configuration
+ * (environment, profile files, endpoint rules), which was a fifth of a many-account audit's CPU. The clients
+ * live as long as the credentials (one account's audit); the caller's own credentials get a new client each time.
+ */
+export function clientFor<Client>(
+  Client: ClientClass<Client>,
+  region: string,
+  credentials?: Credentials,
+): Client {
+  if (!credentials) return new Client(clientConfig(region));
+  let byService = clientsOf.get(credentials);
+  if (!byService) clientsOf.set(credentials, (byService = new Map()));
+  let byRegion = byService.get(Client);
+  if (!byRegion) byService.set(Client, (byRegion = new Map()));
+  let client = byRegion.get(region) as Client | undefined;
+  if (!client) byRegion.set(region, (client = new Client(clientConfig(region, credentials))));
+  return client;
 }
 
 const RETRYABLE_ERROR_NAMES = new Set([

@@ -5,14 +5,14 @@ import { DescribeDocumentCommand, GetDocumentCommand, SSMClient } from "@aws-sdk
 import { RUN_SHELL_DOCUMENT_NAME } from "../../policypack/rules/names";
 import type { DocumentRead, VersionRead } from "../auditRows";
 import { describeError } from "../errors";
-import { clientConfig, type Credentials } from "./clients";
+import { clientFor, type Credentials } from "./clients";
 
 export async function readRunShellDocument(
   region: string,
   credentials: Credentials | undefined,
   format?: "JSON",
 ): Promise<DocumentRead> {
-  const ssm = new SSMClient(clientConfig(region, credentials));
+  const ssm = clientFor(SSMClient, region, credentials);
   let defaultVersion: string | undefined;
   let latestVersion: string | undefined;
   try {

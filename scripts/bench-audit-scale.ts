@@ -1,6 +1,6 @@
 // `npm run bench:audit:scale`: `ssm-runas audit --stack` over 250 and 1,000 member accounts × 4 regions against a
 // replay server (testing/awsReplay) that answers every AWS call with the answer moto gave to the same kind of
-// call, after 50 ms, at next to no CPU: so the figures are the client's, not the emulator's (which
+// call, after 50 ms, from this process: so the figures are the client's, not the emulator's (which
 // `npm run bench:audit` measures, with the shell-loop comparison). Each run first seeds a small organisation
 // on moto (template accounts covering every kind of row) and records one audit of it; the large organisations
 // are clones of its accounts (testing/scaledOrganization). The audit runs in a child process of its own, which

@@ -1,6 +1,6 @@
 // `npm run bench:audit:scale`: `ssm-runas audit --stack` over 250 and 1,000 member accounts × 4 regions against a
 // replay server (testing/awsReplay) that answers every AWS call with the answer moto gave to the same kind of
-// call, after 50 ms, at next to no CPU: so the figures are the client's, not the emulator's (which
+// call, after 50 ms, from this process: so the figures are the client's, not the emulator's (which
 // `npm run bench:audit` measures, with the shell-loop comparison). Each run first seeds a small organisation
 // on moto (template accounts covering every kind of row) and records one audit of it; the large organisations
 // are clones of its accounts (testing/scaledOrganization). The audit runs in a child process of its own, which
@@ -107,14 +107,25 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const verdict = (met: boolean) => (met ? "met" : "MISSED");
 
-/** CloudFormation's query API, called directly (the SDK's CloudFormation client is not a dependency here). */
-async function cloudFormation(endpoint: string, params: Record<string, string>): Promise<void> {
+/** The prod stack's config, which the bench's stack copies. */
+const prodConfig = () =>
+  (parse(fs.readFileSync(path.join(REPO, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> })
+    .config;
+
+/**
+ * CloudFormation's query API in `region`, called directly (the SDK's CloudFormation client is not a dependency
+ * here). Unsigned: moto reads the region from the credential scope.
+ */
+async function cloudFormation(
+  endpoint: string,
+  region: string,
+  params: Record<string, string>,
+): Promise<void> {
   const response = await fetch(endpoint, {
     method: "POST",
     headers: {
       "content-type": "application/x-www-form-urlencoded",
-      authorization:
-        "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/cloudformation/aws4_request, SignedHeaders=host, Signature=0",
+      authorization: `AWS4-HMAC-SHA256 Credential=testing/20250101/${region}/cloudformation/aws4_request, SignedHeaders=host, Signature=0`,
     },
     body: new URLSearchParams({ ...params, Version: "2010-05-15" }).toString(),
   });
@@ -175,7 +186,9 @@ async function seedTemplates(endpoint: string): Promise<SeededOrganization> {
       await new OrganizationsClient(config).send(new CloseAccountCommand({ AccountId: accountId }));
     }
   }
-  await cloudFormation(endpoint, {
+  // In the stack's region, where the audit reads the StackSet's instances.
+  const stackSetRegion = String(prodConfig()["aws:region"]);
+  await cloudFormation(endpoint, stackSetRegion, {
     Action: "CreateStackSet",
     StackSetName: RUNSHELL_STACKSET_NAME,
     PermissionModel: "SERVICE_MANAGED",
@@ -193,7 +206,7 @@ async function seedTemplates(endpoint: string): Promise<SeededOrganization> {
     targets[`DeploymentTargets.OrganizationalUnitIds.member.${index + 1}`] = org.ouIds[ou];
   });
   REGIONS.forEach((region, index) => (targets[`Regions.member.${index + 1}`] = region));
-  await cloudFormation(endpoint, targets);
+  await cloudFormation(endpoint, stackSetRegion, targets);
   return org;
 }
 
@@ -201,11 +214,8 @@ async function seedTemplates(endpoint: string): Promise<SeededOrganization> {
 function writeStack(rootId: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-audit-scale-"));
   fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  const prod = parse(fs.readFileSync(path.join(REPO, "Pulumi.prod.yaml"), "utf8")) as {
-    config: Record<string, unknown>;
-  };
   const config = {
-    ...prod.config,
+    ...prodConfig(),
     "ssm-runas-sync:deploymentTargets": [rootId],
     "ssm-runas-sync:scpTargets": [rootId],
     "ssm-runas-sync:regions": REGIONS,

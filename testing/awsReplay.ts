@@ -1,10 +1,10 @@
 // A replay of AWS for benches of many-account clients: each request is answered with the answer the emulator
-// gave to the same request kind when it was recorded (through ./awsProxy's onExchange), after a fixed latency
-// and with next to no CPU of its own, so the bench measures the client and not the emulator. The organisation
-// replayed is a scaled copy of the recorded one (./scaledOrganization). A request kind is who signed it (the
-// caller, or the account whose assumed-role key signed it), service, region, operation, method, path and body — so the
-// replay needs no list of operations, and a request kind that was never recorded is refused at once, loudly
-// (reported, and answered with an error the SDK does not retry), never left hanging.
+// gave to the same request kind when it was recorded (through ./awsProxy's onExchange), after a fixed latency,
+// from the bench's own process, so the client's process measures the client and not the emulator. The
+// organisation replayed is a scaled copy of the recorded one (./scaledOrganization). A request kind is who
+// signed it (the caller, or the account whose assumed-role key signed it), service, region, operation, method,
+// path and body — so the replay needs no list of operations, and a request kind that was never recorded is
+// refused at once, loudly (reported, and answered with an error the SDK does not retry), never left hanging.
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { faultAnswer, recognize, signingScope, type AwsExchange } from "./awsProxy";

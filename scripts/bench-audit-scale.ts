@@ -10,16 +10,15 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { OrganizationsClient, CloseAccountCommand } from "@aws-sdk/client-organizations";
-import { SSMClient, UpdateDocumentCommand } from "@aws-sdk/client-ssm";
+import { SSM } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { parse, stringify } from "yaml";
 import { DEFAULT_CONCURRENCY } from "../cli/commands/audit";
-import { RUN_SHELL_DOCUMENT_NAME, RUNSHELL_STACKSET_NAME } from "../policypack/rules/names";
 import type { CliMeasure } from "../testing/measuredCli";
 import { startAwsProxy, type AwsExchange } from "../testing/awsProxy";
 import { recordedAccessKey, recordingOf, startAwsReplay, type Recording } from "../testing/awsReplay";
 import { motoEnvironment, resetMoto, startMoto, stopMoto } from "../testing/moto";
+import { writeLatestOnly } from "../testing/runShellFixtures";
 import { scaleOrganization, type TemplateAccount } from "../testing/scaledOrganization";
 import {
   runShellContent,
@@ -49,7 +48,6 @@ interface Template extends AccountSeed {
   weight: number;
   /** Version 2 of the document in this region, left as the latest (the default stays version 1). */
   latest?: string;
-  suspended?: true;
 }
 
 // Mostly compliant, as an organisation where the stack is deployed is; every other kind of row is there too, so
@@ -100,7 +98,7 @@ const TEMPLATES: Template[] = [
   // The Sandbox OU has the document guardrail only: UNGUARDED, and so the account's regions are listed.
   { name: "scale-sandbox", ou: "Sandbox", weight: 2, documents: everywhere(ok) },
   { name: "scale-root", weight: 1, documents: everywhere(ok) },
-  { name: "scale-suspended", ou: "Sandbox", weight: 1, documents: {}, suspended: true },
+  { name: "scale-suspended", ou: "Sandbox", weight: 1, documents: {}, closed: true },
 ];
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -111,27 +109,6 @@ const verdict = (met: boolean) => (met ? "met" : "MISSED");
 const prodConfig = () =>
   (parse(fs.readFileSync(path.join(REPO, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> })
     .config;
-
-/**
- * CloudFormation's query API in `region`, called directly (the SDK's CloudFormation client is not a dependency
- * here). Unsigned: moto reads the region from the credential scope.
- */
-async function cloudFormation(
-  endpoint: string,
-  region: string,
-  params: Record<string, string>,
-): Promise<void> {
-  const response = await fetch(endpoint, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `AWS4-HMAC-SHA256 Credential=testing/20250101/${region}/cloudformation/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: new URLSearchParams({ ...params, Version: "2010-05-15" }).toString(),
-  });
-  if (!response.ok)
-    throw new Error(`CloudFormation ${params.Action}: HTTP ${response.status}: ${await response.text()}`);
-}
 
 /** The template organisation on moto, with a service-managed RunShell StackSet on its OUs. */
 async function seedTemplates(endpoint: string): Promise<SeededOrganization> {
@@ -151,62 +128,36 @@ async function seedTemplates(endpoint: string): Promise<SeededOrganization> {
         { target: "scale-root" },
       ],
     },
+    // In the stack's region, where the audit reads the StackSet's instances.
+    stackSet: {
+      region: String(prodConfig()["aws:region"]),
+      instances: [{ ous: ["Prod", "Dev", "Sandbox"], regions: REGIONS }],
+    },
   });
-  const config = {
+  const sts = new STSClient({
     endpoint,
     region: "us-east-1",
     credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-  };
+  });
   for (const template of TEMPLATES) {
-    const accountId = org.accountIds[template.name];
-    if (template.latest) {
-      const { Credentials } = await new STSClient(config).send(
-        new AssumeRoleCommand({
-          RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
-          RoleSessionName: "seed",
-        }),
-      );
-      await new SSMClient({
-        endpoint,
-        region: template.latest,
-        credentials: {
-          accessKeyId: Credentials!.AccessKeyId!,
-          secretAccessKey: Credentials!.SecretAccessKey!,
-          sessionToken: Credentials!.SessionToken,
-        },
-      }).send(
-        new UpdateDocumentCommand({
-          Name: RUN_SHELL_DOCUMENT_NAME,
-          DocumentVersion: "$LATEST",
-          Content: runShellContent({ runAsEnabled: true, runAsDefaultUser: "ec2-user" }),
-        }),
-      );
-    }
-    if (template.suspended) {
-      await new OrganizationsClient(config).send(new CloseAccountCommand({ AccountId: accountId }));
-    }
+    if (!template.latest) continue;
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${org.accountIds[template.name]}:role/OrganizationAccountAccessRole`,
+        RoleSessionName: "seed",
+      }),
+    );
+    const ssm = new SSM({
+      endpoint,
+      region: template.latest,
+      credentials: {
+        accessKeyId: Credentials!.AccessKeyId!,
+        secretAccessKey: Credentials!.SecretAccessKey!,
+        sessionToken: Credentials!.SessionToken,
+      },
+    });
+    await writeLatestOnly(ssm, runShellContent({ runAsEnabled: true, runAsDefaultUser: "ec2-user" }));
   }
-  // In the stack's region, where the audit reads the StackSet's instances.
-  const stackSetRegion = String(prodConfig()["aws:region"]);
-  await cloudFormation(endpoint, stackSetRegion, {
-    Action: "CreateStackSet",
-    StackSetName: RUNSHELL_STACKSET_NAME,
-    PermissionModel: "SERVICE_MANAGED",
-    "AutoDeployment.Enabled": "true",
-    "AutoDeployment.RetainStacksOnAccountRemoval": "false",
-    TemplateBody: JSON.stringify({
-      Resources: { Handle: { Type: "AWS::CloudFormation::WaitConditionHandle" } },
-    }),
-  });
-  const targets: Record<string, string> = {
-    Action: "CreateStackInstances",
-    StackSetName: RUNSHELL_STACKSET_NAME,
-  };
-  ["Prod", "Dev", "Sandbox"].forEach((ou, index) => {
-    targets[`DeploymentTargets.OrganizationalUnitIds.member.${index + 1}`] = org.ouIds[ou];
-  });
-  REGIONS.forEach((region, index) => (targets[`Regions.member.${index + 1}`] = region));
-  await cloudFormation(endpoint, stackSetRegion, targets);
   return org;
 }
 

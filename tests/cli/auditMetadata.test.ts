@@ -1,6 +1,7 @@
 // The run's metadata: the JSON contract's fields in order, and the distinct expected users.
 import { expect } from "chai";
 import { auditMetadata, distinctExpectedUsers } from "../../cli/auditMetadata";
+import { AUDIT_METADATA_FIELDS } from "../support/cli";
 
 describe("cli: audit metadata", () => {
   it("lists the contract's fields in order, null where unknown", () => {
@@ -27,20 +28,7 @@ describe("cli: audit metadata", () => {
       stackSetCallAs: "SELF",
       stackSetError: null,
     });
-    expect(Object.keys(metadata)).to.deep.equal([
-      "generatedAt",
-      "caller",
-      "organizationId",
-      "managementAccountId",
-      "stack",
-      "toolVersion",
-      "regions",
-      "expectedUsers",
-      "expectedRunAsEnabled",
-      "stackSet",
-      "stackSetCallAs",
-      "stackSetError",
-    ]);
+    expect(Object.keys(metadata)).to.deep.equal(AUDIT_METADATA_FIELDS);
   });
 
   it("carries the stack, the organisation and why the StackSet could not be read", () => {

@@ -51,6 +51,22 @@ export const AUDIT_ROW_FIELDS = [
   "stackInstance",
 ];
 
+/** The audit's run metadata fields, in the order of its contract (JSON `metadata`, CSV comment lines). */
+export const AUDIT_METADATA_FIELDS = [
+  "generatedAt",
+  "caller",
+  "organizationId",
+  "managementAccountId",
+  "stack",
+  "toolVersion",
+  "regions",
+  "expectedUsers",
+  "expectedRunAsEnabled",
+  "stackSet",
+  "stackSetCallAs",
+  "stackSetError",
+];
+
 /** Lines that look like a JavaScript stack trace. */
 export function stackTraceLines(text: string): string[] {
   return text.split("\n").filter((line) => /^\s+at .+[(:]/.test(line));

@@ -14,7 +14,7 @@ import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { parse, stringify } from "yaml";
 import type { AuditReportRow, AuditStatus } from "../../../cli/auditRows";
 import { startAwsProxy, type AwsProxy } from "../../../testing/awsProxy";
-import { AUDIT_ROW_FIELDS, REPO_ROOT, runCli } from "../../support/cli";
+import { AUDIT_METADATA_FIELDS, AUDIT_ROW_FIELDS, REPO_ROOT, runCli } from "../../support/cli";
 import { motoEnvironment, resetMoto, startMoto } from "../../../testing/moto";
 import {
   enforceIamPolicies,
@@ -612,20 +612,7 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
     // The run's metadata first, as comment lines; the OUs above the --ou scope are named too.
     const comments = result.stdout.split("\r\n").filter((line) => line.startsWith("# "));
     expect(comments.map((line) => line.split(":")[0])).to.deep.equal(
-      [
-        "generatedAt",
-        "caller",
-        "organizationId",
-        "managementAccountId",
-        "stack",
-        "toolVersion",
-        "regions",
-        "expectedUsers",
-        "expectedRunAsEnabled",
-        "stackSet",
-        "stackSetCallAs",
-        "stackSetError",
-      ].map((key) => `# ${key}`),
+      AUDIT_METADATA_FIELDS.map((key) => `# ${key}`),
     );
     expect(comments).to.include(`# regions: ${REGIONS.join(", ")}`);
     expect(comments).to.include("# stack: ");

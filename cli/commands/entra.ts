@@ -1,6 +1,7 @@
 // `ssm-runas entra`: the Entra ID side of the chain (layer 1), read-only through Microsoft Graph v1.0.
 import type { Command } from "commander";
 import { exitTwoOnUsageErrors } from "../options";
+import { registerEntraCandidatesCommand } from "./entraCandidates";
 import { registerEntraCheckCommand } from "./entraCheck";
 
 export function registerEntraCommand(program: Command) {
@@ -8,5 +9,6 @@ export function registerEntraCommand(program: Command) {
     "Entra ID (layer 1), read-only through Microsoft Graph: check the IAM Identity Center application's " +
       "provisioning, weigh candidate login-name attributes, and prepare the attribute mapping",
   );
+  registerEntraCandidatesCommand(entra);
   registerEntraCheckCommand(entra);
 }

@@ -1,6 +1,6 @@
 // What the `entra` subcommands share: the application option, the ABAC source they check against, and
 // turning any failure of the run itself into one line and exit code 2.
-import { Option, type Command } from "commander";
+import { CommanderError, Option, type Command } from "commander";
 import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
 import { GALLERY_APP_PREFIX } from "../graph/application";
 import { scimTargetAttribute, sourcePath } from "../userAttributes";
@@ -54,6 +54,7 @@ export async function failingAs<T>(name: string, work: () => Promise<T>): Promis
   try {
     return await work();
   } catch (err) {
+    if (err instanceof CommanderError) throw err; // a usage error, already printed
     const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ").trim();
     throw new Error(`entra ${name} failed: ${message}`);
   }

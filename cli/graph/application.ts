@@ -55,8 +55,8 @@ export async function findApplication(
   return found[0];
 }
 
-/** The application's provisioning jobs; one line (exit 2) when it has none. */
-export async function provisioningJobs(
+/** The application's provisioning jobs (none when provisioning was never set up). */
+export async function synchronizationJobs(
   graph: GraphClient,
   app: ServicePrincipal,
 ): Promise<SynchronizationJob[]> {
@@ -66,6 +66,15 @@ export async function provisioningJobs(
   )) {
     jobs.push(job);
   }
+  return jobs;
+}
+
+/** The application's provisioning jobs; one line (exit 2) when it has none. */
+export async function provisioningJobs(
+  graph: GraphClient,
+  app: ServicePrincipal,
+): Promise<SynchronizationJob[]> {
+  const jobs = await synchronizationJobs(graph, app);
   if (jobs.length === 0) {
     throw new Error(
       `${app.displayName} (appId ${app.appId}) has no provisioning job: set Provisioning Mode to Automatic in the Entra admin center`,

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { exitTwoOnUsageErrors } from "../options";
 import { registerEntraCandidatesCommand } from "./entraCandidates";
 import { registerEntraCheckCommand } from "./entraCheck";
+import { registerEntraMappingCommand } from "./entraMapping";
 
 export function registerEntraCommand(program: Command) {
   const entra = exitTwoOnUsageErrors(program.command("entra")).description(
@@ -11,4 +12,5 @@ export function registerEntraCommand(program: Command) {
   );
   registerEntraCandidatesCommand(entra);
   registerEntraCheckCommand(entra);
+  registerEntraMappingCommand(entra);
 }

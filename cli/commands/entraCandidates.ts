@@ -137,9 +137,17 @@ export function registerEntraCandidatesCommand(entra: Command) {
         process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
         return;
       }
+      // Attributes nobody has a value of would fill the table with zeros: one line names them.
+      const unused = report.rows.filter((row) => users > 0 && row.missing === users);
+      const rows = report.rows.filter((row) => !unused.includes(row));
       process.stdout.write(
-        renderReport("table", { columns: CANDIDATE_COLUMNS, rows: report.rows, summary: { users, groups } }),
+        renderReport("table", { columns: CANDIDATE_COLUMNS, rows, summary: { users, groups } }),
       );
+      if (unused.length > 0) {
+        process.stdout.write(
+          `no assigned user has a value of: ${unused.map(({ attribute }) => attribute).join(", ")}\n`,
+        );
+      }
       if (offenders && offenders.length > 0) {
         const summary = { users: new Set(offenders.map(({ userId }) => userId)).size };
         process.stdout.write(

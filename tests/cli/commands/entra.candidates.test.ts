@@ -114,6 +114,10 @@ describe("ssm-runas entra candidates (Graph test server)", function () {
       new RegExp(`^${EXTENSION}\\s+carol@example\\.com\\s+INVALID\\s+root\\s+root is refused`, "m"),
     );
     expect(result.stdout).not.to.include("mallory");
+    expect(result.stdout).to.include(
+      `\nno assigned user has a value of: ${Array.from({ length: 14 }, (_, i) => `extensionAttribute${i + 2}`).join(", ")}\n`,
+    );
+    expect(result.stdout).not.to.match(/^extensionAttribute2\s/m);
   });
 
   it("honours 429 Retry-After while reading members", async () => {

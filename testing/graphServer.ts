@@ -110,6 +110,7 @@ export function startGraphServer(tenant: GraphTenant = emptyTenant()): Promise<G
     const skip = Number(url.searchParams.get("$skiptoken") ?? "0");
     const body: Record<string, unknown> = {
       "@odata.context": `${state.endpoint}${VERSION_PREFIX}/$metadata#${context}`,
+      ...(url.searchParams.get("$count") === "true" ? { "@odata.count": items.length } : {}),
       value: items.slice(skip, skip + state.pageSize),
     };
     if (skip + state.pageSize < items.length) {
@@ -137,7 +138,7 @@ export function startGraphServer(tenant: GraphTenant = emptyTenant()): Promise<G
     return [...users.values()];
   };
 
-  function answer(url: URL): Answer {
+  function answer(url: URL, consistencyLevel: string | undefined): Answer {
     const path = url.pathname.slice(VERSION_PREFIX.length);
     const select = url.searchParams.get("$select");
     const filter = url.searchParams.get("$filter") ?? "";
@@ -226,6 +227,14 @@ export function startGraphServer(tenant: GraphTenant = emptyTenant()): Promise<G
     }
     if ((match = /^\/groups\/([^/]+)\/transitiveMembers\/microsoft\.graph\.user$/.exec(path))) {
       if (!state.tenant.groups.some(({ id }) => id === match![1])) return notFound(match[1]);
+      // An OData cast is an advanced query: Graph wants $count=true with ConsistencyLevel: eventual.
+      if (url.searchParams.get("$count") !== "true" || consistencyLevel !== "eventual") {
+        return graphError(
+          400,
+          "Request_UnsupportedQuery",
+          "This query requires the ConsistencyLevel header set to eventual and $count=true.",
+        );
+      }
       const users = transitiveUsers(match[1]).map((user) => ({
         "@odata.type": "#microsoft.graph.user",
         ...project(user, select),
@@ -275,7 +284,7 @@ export function startGraphServer(tenant: GraphTenant = emptyTenant()): Promise<G
         "Insufficient privileges to complete the operation.",
       );
     } else {
-      result = answer(url);
+      result = answer(url, request.headers.consistencylevel as string | undefined);
     }
     response
       .writeHead(result.status, {

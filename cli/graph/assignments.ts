@@ -41,7 +41,7 @@ export async function assignedUsers(
       users.set(user.id, user);
     } else {
       for await (const user of graph.list<GraphUser>(
-        `/groups/${principalId}/transitiveMembers/microsoft.graph.user?$select=${select}`,
+        `/groups/${principalId}/transitiveMembers/microsoft.graph.user?$count=true&$select=${select}`,
       )) {
         users.set(user.id, user);
       }

@@ -153,7 +153,13 @@ export function graphClient(options: GraphClientOptions = {}): GraphClient {
       try {
         response = await fetch(url, {
           method: "GET",
-          headers: { authorization: `Bearer ${await token()}`, accept: "application/json" },
+          headers: {
+            authorization: `Bearer ${await token()}`,
+            accept: "application/json",
+            // Graph's advanced queries (an OData cast such as /transitiveMembers/microsoft.graph.user) need
+            // $count=true and this header together.
+            ...(new URL(url).searchParams.get("$count") === "true" ? { consistencylevel: "eventual" } : {}),
+          },
         });
       } catch (err) {
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;

@@ -22,7 +22,7 @@ import {
 import { progressOnTerminal } from "../progress";
 import { renderReport, type Column } from "../report";
 import type { UserRow } from "../userAttributes";
-import { failingAs } from "./entraOptions";
+import { appOption, failingAs } from "./entraOptions";
 
 interface CandidatesOptions {
   app?: string;
@@ -72,18 +72,13 @@ export function registerEntraCandidatesCommand(entra: Command) {
   const command = exitTwoOnUsageErrors(entra.command("candidates"))
     .description(
       "Weigh Entra ID attributes as the Linux login name (Microsoft Graph, read-only): for the users assigned to " +
-        "the IAM Identity Center application, directly or through groups (nested included), how many have a " +
-        "value (MISSING), a valid Linux user name that is not root (INVALID), not shared with another user " +
+        "the IAM Identity Center application, directly or through groups (nested included), how many have no " +
+        "value (MISSING), one that is not a Linux user name or is root (INVALID), or one another user has too " +
         "(DUPLICATE); onPremisesSamAccountName, employeeId, mailNickname, extensionAttribute1-15 and directory " +
         "extension attributes",
     )
     .summary("Weigh Entra ID attributes as the Linux login name over the app's assigned users")
-    .addOption(
-      new Option(
-        "--app <name or appId>",
-        "the IAM Identity Center enterprise application (default: the gallery app, named AWS IAM Identity Center…)",
-      ),
-    )
+    .addOption(appOption())
     .addOption(
       new Option(
         "--extension <name...>",

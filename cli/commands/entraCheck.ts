@@ -54,8 +54,8 @@ export function registerEntraCheckCommand(entra: Command) {
     .description(
       "Check the Entra ID side (Microsoft Graph, read-only): the IAM Identity Center application's provisioning " +
         "job runs, is not quarantined and has completed a cycle; its user mapping fills the SCIM attribute the " +
-        `stack's ${RUN_AS_TAG_KEY} source reads from a direct per-user attribute (not a constant, not group ` +
-        "membership or app roles), flowing Always; and no SAML claim overrides it with a group-dependent value",
+        `stack's ${RUN_AS_TAG_KEY} source reads from per-user attributes (directly, or an expression of them; ` +
+        "not a constant, not group membership or app roles), flowing Always; and no SAML claim overrides it with a group-dependent value",
     )
     .summary(`Check that Entra ID provisions ${RUN_AS_TAG_KEY}'s source from a per-user attribute`);
   addEntraOptions(command);

@@ -25,7 +25,7 @@ function shellWord(value: string): string {
 }
 
 /** Pure: the command that applies the reviewed schema (PUT …/schema); printed, never run. */
-export function applyCommand(schemaUrl: string, file: string): string {
+function applyCommand(schemaUrl: string, file: string): string {
   return (
     `az rest --method put --url ${shellWord(schemaUrl)} --headers Content-Type=application/json ` +
     `--body @${shellWord(file)}`

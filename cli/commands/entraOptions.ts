@@ -18,14 +18,16 @@ export interface EntraOptions extends StackOptions {
   abacSource?: string;
 }
 
+/** --app <name or appId>: which enterprise application is IAM Identity Center's. */
+export const appOption = () =>
+  new Option(
+    "--app <name or appId>",
+    `the IAM Identity Center enterprise application (default: the gallery app, named ${GALLERY_APP_PREFIX}…)`,
+  );
+
 /** --app, and --stack / --abac-source for the SCIM attribute the stack's SSMSessionRunAs reads. */
 export function addEntraOptions(command: Command): Command {
-  command.addOption(
-    new Option(
-      "--app <name or appId>",
-      `the IAM Identity Center enterprise application (default: the gallery app, named ${GALLERY_APP_PREFIX}…)`,
-    ),
-  );
+  command.addOption(appOption());
   return addStackOptions(command, `the ${RUN_AS_TAG_KEY} source`).addOption(
     new Option(
       "--abac-source <source>",

@@ -32,7 +32,7 @@ export interface GraphServer {
   env: { MS_GRAPH_ENDPOINT: string; MS_GRAPH_TOKEN: string };
   tenant: GraphTenant;
   requests: GraphRequest[];
-  /** Items per page of every collection (Graph's default page size is 100 for most). */
+  /** The most items a page holds, whatever `$top` asks (Graph's: 999); without `$top` a page holds 100. */
   pageSize: number;
   throttle?: GraphThrottle;
   /** Paths answered 403 Authorization_RequestDenied. */
@@ -94,12 +94,12 @@ export function startGraphServer(tenant: GraphTenant = emptyTenant()): Promise<G
     env: { MS_GRAPH_ENDPOINT: "", MS_GRAPH_TOKEN: GRAPH_TEST_TOKEN },
     tenant,
     requests: [],
-    pageSize: 100,
+    pageSize: 999,
     forbidden: [],
     reset(next = emptyTenant()) {
       state.tenant = next;
       state.requests = [];
-      state.pageSize = 100;
+      state.pageSize = 999;
       state.throttle = undefined;
       state.forbidden = [];
     },
@@ -108,14 +108,15 @@ export function startGraphServer(tenant: GraphTenant = emptyTenant()): Promise<G
 
   const page = (context: string, items: unknown[], url: URL): Answer => {
     const skip = Number(url.searchParams.get("$skiptoken") ?? "0");
+    const size = Math.min(Number(url.searchParams.get("$top") ?? "100"), state.pageSize);
     const body: Record<string, unknown> = {
       "@odata.context": `${state.endpoint}${VERSION_PREFIX}/$metadata#${context}`,
       ...(url.searchParams.get("$count") === "true" ? { "@odata.count": items.length } : {}),
-      value: items.slice(skip, skip + state.pageSize),
+      value: items.slice(skip, skip + size),
     };
-    if (skip + state.pageSize < items.length) {
+    if (skip + size < items.length) {
       const next = new URL(url);
-      next.searchParams.set("$skiptoken", String(skip + state.pageSize));
+      next.searchParams.set("$skiptoken", String(skip + size));
       body["@odata.nextLink"] = `${state.endpoint}${next.pathname}${next.search}`;
     }
     return { status: 200, body };
@@ -198,9 +199,20 @@ export function startGraphServer(tenant: GraphTenant = emptyTenant()): Promise<G
     }
     if (path === "/users") {
       const wanted = equalities(filter);
+      const ids = /^id in \((.*)\)$/
+        .exec(filter)?.[1]
+        .split(",")
+        .map((id) => id.trim().replace(/^'|'$/g, ""));
+      if (ids && ids.length > 15) {
+        return graphError(
+          400,
+          "Request_UnsupportedQuery",
+          "Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max allowed: 15.",
+        );
+      }
       const matching = state.tenant.users.filter(
         (user) =>
-          wanted.length === 0 ||
+          (ids ? ids.includes(user.id) : wanted.length === 0) ||
           wanted.some(
             ({ property, value }) => String(user[property] ?? "").toLowerCase() === value.toLowerCase(),
           ),

@@ -92,7 +92,7 @@ export function registerEntraCandidatesCommand(entra: Command) {
       ).argParser(parseConcurrency),
     )
     .addOption(
-      new Option("--concurrency <n>", "users and groups read at the same time")
+      new Option("--concurrency <n>", "Graph requests in flight at the same time")
         .argParser(parseConcurrency)
         .default(8),
     );

@@ -1,11 +1,13 @@
 // The users assigned to an enterprise application: assigned directly, or through a group (nested groups
-// included, as Entra's provisioning scope "assigned users and groups" counts them). Read page by page with
-// a bounded number of principals in flight.
+// included, as Entra's provisioning scope "assigned users and groups" counts them). Read in pages of up to
+// 999 (Graph's largest; 100 by default) with a bounded number of principals in flight.
 import { forEachWithConcurrency } from "../concurrency";
 import type { Progress } from "../progress";
 import type { ServicePrincipal } from "./application";
 import type { GraphClient } from "./client";
 import { selectFor, type GraphUser } from "./users";
+
+const USERS_PER_FILTER = 15;
 
 interface AppRoleAssignment {
   principalId: string;
@@ -29,23 +31,34 @@ export async function assignedUsers(
   const select = selectFor(attributes);
   const principals: AppRoleAssignment[] = [];
   for await (const assignment of graph.list<AppRoleAssignment>(
-    `/servicePrincipals/${app.id}/appRoleAssignedTo`,
+    `/servicePrincipals/${app.id}/appRoleAssignedTo?$top=999`,
   )) {
-    if (assignment.principalType !== "ServicePrincipal") principals.push(assignment);
+    principals.push(assignment);
   }
-  progress.add(principals.length);
+  // Directly assigned users are read 15 at a time (`id in (…)` takes at most 15 values), groups one by one.
+  const idsOf = (type: AppRoleAssignment["principalType"]) => [
+    ...new Set(
+      principals.filter(({ principalType }) => principalType === type).map(({ principalId }) => principalId),
+    ),
+  ];
+  const userIds = idsOf("User");
+  const batches = Array.from({ length: Math.ceil(userIds.length / USERS_PER_FILTER) }, (_, index) =>
+    userIds.slice(index * USERS_PER_FILTER, (index + 1) * USERS_PER_FILTER),
+  );
+  const groupIds = idsOf("Group");
+  const reads = [
+    ...batches.map(
+      (ids) =>
+        `/users?$filter=${encodeURIComponent(`id in (${ids.map((id) => `'${id}'`).join(",")})`)}&$select=${select}`,
+    ),
+    ...groupIds.map(
+      (id) => `/groups/${id}/transitiveMembers/microsoft.graph.user?$count=true&$top=999&$select=${select}`,
+    ),
+  ];
+  progress.add(reads.length);
   const users = new Map<string, GraphUser>();
-  await forEachWithConcurrency(new Set(principals), concurrency, async ({ principalId, principalType }) => {
-    if (principalType === "User") {
-      const user = await graph.get<GraphUser>(`/users/${principalId}?$select=${select}`);
-      users.set(user.id, user);
-    } else {
-      for await (const user of graph.list<GraphUser>(
-        `/groups/${principalId}/transitiveMembers/microsoft.graph.user?$count=true&$select=${select}`,
-      )) {
-        users.set(user.id, user);
-      }
-    }
+  await forEachWithConcurrency(reads, concurrency, async (read) => {
+    for await (const user of graph.list<GraphUser>(read)) users.set(user.id, user);
     progress.advance();
   });
   progress.finish();

@@ -120,6 +120,19 @@ describe("ssm-runas entra candidates (Graph test server)", function () {
     expect(result.stdout).not.to.match(/^extensionAttribute2\s/m);
   });
 
+  it("reads directly assigned users 15 at a time (Graph's limit for id in (…))", async () => {
+    const direct = Array.from({ length: 16 }, (_, i) =>
+      tenantUser(`direct${i}@example.com`, { mailNickname: `direct${i}` }),
+    );
+    tenant.users.push(...direct);
+    assign(app, direct);
+    const result = await run(["--json"]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(JSON.parse(result.stdout).users).to.equal(5 + 16);
+    const reads = server.requests.filter(({ path }) => path.startsWith("/users?$filter=id in ("));
+    expect(reads.map(({ path }) => (path.match(/'/g) ?? []).length / 2)).to.have.members([15, 3]);
+  });
+
   it("honours 429 Retry-After while reading members", async () => {
     server.throttle = { remaining: 1, status: 429, retryAfter: "1", path: /transitiveMembers/ };
     const result = await run(["--json"]);

@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { exitTwoOnUsageErrors } from "./options";
 import { registerAbacCommand } from "./commands/abac";
 import { registerAuditCommand } from "./commands/audit";
+import { registerEntraCommand } from "./commands/entra";
 import { registerSynthCommand } from "./commands/synth";
 import { registerVerifyCommand } from "./commands/verify";
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerVerifyCommand(program);
   registerAbacCommand(program);
+  registerEntraCommand(program);
   return program;
 }
 

@@ -28,6 +28,24 @@ export function readsEnterpriseExtension(path: string): boolean {
   return path.startsWith("enterprise.");
 }
 
+/** The SCIM enterprise user extension: Entra's provisioning names its attributes `<urn>:<attribute>`. */
+export const SCIM_ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+/**
+ * The SCIM attribute an Entra ID provisioning job writes to fill `path`, as its mappings name their target:
+ * `enterprise.employeeNumber` → `urn:…:enterprise:2.0:User:employeeNumber` (`enterprise.manager.value` → `…:manager`,
+ * a reference); the primary email IdC reads is the one Entra sends as `emails[type eq "work"].value` (marked
+ * primary); every other documented path is its own target (`userName`, `name.givenName`, `addresses[type eq
+ * "work"].locality`).
+ */
+export function scimTargetAttribute(path: string): string {
+  if (readsEnterpriseExtension(path)) {
+    return `${SCIM_ENTERPRISE_URN}:${path.slice("enterprise.".length).replace(/\.value$/, "")}`;
+  }
+  if (/^emails\[\s*primary eq true\s*\]\.value$/.test(path)) return 'emails[type eq "work"].value';
+  return path;
+}
+
 interface Step {
   attribute: string;
   filter?: { attribute: string; value: string | boolean };

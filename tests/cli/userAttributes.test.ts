@@ -1,6 +1,6 @@
 // Identity-store attribute paths, and the users whose value cannot be their Linux user.
 import { expect } from "chai";
-import { attributeValue, classifyUsers } from "../../cli/userAttributes";
+import { attributeValue, classifyUsers, scimTargetAttribute } from "../../cli/userAttributes";
 import { sessionUserProblem } from "../../policypack/rules/values";
 
 describe("cli: identity-store attributes", () => {
@@ -69,5 +69,20 @@ describe("cli: identity-store attributes", () => {
     expect(sessionUserProblem("_svc")).to.equal(undefined);
     expect(sessionUserProblem("9lives")).to.match(/not a Linux user name/);
     expect(sessionUserProblem("a".repeat(33))).to.match(/not a Linux user name/);
+  });
+});
+
+describe("cli: the SCIM attribute Entra ID provisions for an ABAC path", () => {
+  it("prefixes the enterprise extension, sends the primary email as the work email, keeps the rest", () => {
+    expect(scimTargetAttribute("enterprise.employeeNumber")).to.equal(
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+    );
+    expect(scimTargetAttribute("enterprise.manager.value")).to.equal(
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
+    );
+    expect(scimTargetAttribute("emails[primary eq true].value")).to.equal('emails[type eq "work"].value');
+    for (const path of ["userName", "nickName", "name.givenName", 'addresses[type eq "work"].locality']) {
+      expect(scimTargetAttribute(path)).to.equal(path);
+    }
   });
 });

@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { exitTwoOnUsageErrors } from "./options";
 import { registerAbacCommand } from "./commands/abac";
 import { registerAuditCommand } from "./commands/audit";
+import { registerDoctorCommand } from "./commands/doctor";
 import { registerSynthCommand } from "./commands/synth";
 import { registerVerifyCommand } from "./commands/verify";
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerVerifyCommand(program);
   registerAbacCommand(program);
+  registerDoctorCommand(program);
   return program;
 }
 

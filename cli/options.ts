@@ -2,6 +2,7 @@
 // the option, the value and the rule, and exit code 2 (the command itself could not run).
 import { CommanderError, InvalidArgumentError, Option, type Command } from "commander";
 import { rawConfigFromPulumi } from "../config/pulumiConfig";
+import { RUN_AS_TAG_KEY } from "../policypack/rules/names";
 import {
   ACCOUNT_ID_PATTERN,
   INSTANCE_ARN_PATTERN,
@@ -155,6 +156,22 @@ export function loadStack(command: Command, { stack: name, projectDir }: StackOp
     region: flat["aws:region"],
     identityCenterRegion: flat["aws-native:region"],
   };
+}
+
+/** The RunAs source: `option`'s value, else the stack's SSMSessionRunAs attribute (a scim stack's `${path:…}`). */
+export function runAsSource(
+  command: Command,
+  source: string | undefined,
+  stack: Stack | undefined,
+  option = "--source",
+): string {
+  if (source) return source;
+  if (!stack) usageError(command, `one of --stack <name> or ${option} <\${path:...}> is required`);
+  const fromStack = stack.config.accessControlAttributes.find(({ key }) => key === RUN_AS_TAG_KEY)?.source;
+  if (stack.config.identitySource !== "scim" || !fromStack) {
+    usageError(command, `the stack's ${RUN_AS_TAG_KEY} source is not an identity-store path: pass ${option}`);
+  }
+  return fromStack;
 }
 
 export interface IdentityCenterOptions {

@@ -7,13 +7,25 @@ export interface StepResult {
   ok: boolean;
   title: string;
   detail: string;
+  /** Not checkable here: a person must look (printed CHECK; it does not fail the run). */
+  manual?: true;
 }
 
 export const pass = (title: string, detail: string): StepResult => ({ ok: true, title, detail });
 export const fail = (title: string, detail: string): StepResult => ({ ok: false, title, detail });
+export const check = (title: string, detail: string): StepResult => ({
+  ok: true,
+  title,
+  detail,
+  manual: true,
+});
 
-export function formatStep({ ok, title, detail }: StepResult): string {
-  return `${ok ? "PASS" : "FAIL"}  ${title}: ${detail}\n`;
+export function stepStatus({ ok, manual }: StepResult): "PASS" | "FAIL" | "CHECK" {
+  return manual ? "CHECK" : ok ? "PASS" : "FAIL";
+}
+
+export function formatStep(step: StepResult): string {
+  return `${stepStatus(step).padEnd(5)} ${step.title}: ${step.detail}\n`;
 }
 
 /** `verify`'s exit code when it refuses to run because break-glass is on: neither a failed check nor a usage error. */

@@ -74,10 +74,10 @@ const notFound = (what: string) =>
   );
 
 /** `$select`: only the selected properties (and the id), as Graph returns them. */
-function project(user: TenantUser, select: string | null): Record<string, unknown> {
-  if (!select) return { ...user };
+function project(entity: Record<string, unknown>, select: string | null): Record<string, unknown> {
+  if (!select) return { ...entity };
   const fields = new Set(["id", ...select.split(",")]);
-  return Object.fromEntries(Object.entries(user).filter(([key]) => fields.has(key)));
+  return Object.fromEntries(Object.entries(entity).filter(([key]) => fields.has(key)));
 }
 
 /** The values a `$filter` compares with `eq` (string literals, '' escaping undone), by property. */
@@ -153,15 +153,20 @@ export function startGraphServer(tenant: GraphTenant = emptyTenant()): Promise<G
           ) &&
           (prefix === undefined || sp.displayName.toLowerCase().startsWith(prefix.toLowerCase())),
       );
-      const items = matching.map(({ id, appId, displayName, servicePrincipalType }) => ({
-        id,
-        appId,
-        displayName,
-        appDisplayName: displayName,
-        servicePrincipalType,
-        accountEnabled: true,
-        tags: ["WindowsAzureActiveDirectoryIntegratedApp"],
-      }));
+      const items = matching.map(({ id, appId, displayName, servicePrincipalType }) =>
+        project(
+          {
+            id,
+            appId,
+            displayName,
+            appDisplayName: displayName,
+            servicePrincipalType,
+            accountEnabled: true,
+            tags: ["WindowsAzureActiveDirectoryIntegratedApp"],
+          },
+          select,
+        ),
+      );
       return page("servicePrincipals", items, url);
     }
     if ((match = /^\/servicePrincipals\/([^/]+)\/synchronization\/jobs\/?$/.exec(path))) {

@@ -2,6 +2,7 @@
 // are shaped like the examples of Microsoft's Graph v1.0 reference: servicePrincipal, synchronizationJob
 // (status, quarantine, lastExecution), synchronizationSchema (directories, synchronizationRules[].objectMappings[]
 // .attributeMappings[] with attributeMappingSource), appRoleAssignment, user, claimsMappingPolicy.
+import type { AttributeMapping, MappingSource as AttributeMappingSource } from "../cli/graph/schema";
 
 export const ENTRA_DIRECTORY = "Azure Active Directory";
 /** The gallery application's display name. */
@@ -11,23 +12,6 @@ export const GALLERY_APP_NAME = "AWS IAM Identity Center (successor to AWS Singl
 const TEMPLATE_ID = "awsidentitycenter";
 const TARGET_DIRECTORY = "AWS IAM Identity Center";
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-
-export interface AttributeMappingSource {
-  expression: string;
-  name: string;
-  parameters: { key: string; value: AttributeMappingSource }[];
-  type: "Attribute" | "Constant" | "Function";
-}
-
-export interface AttributeMapping {
-  defaultValue: string | null;
-  exportMissingReferences: boolean;
-  flowBehavior: string;
-  flowType: string;
-  matchingPriority: number;
-  source: AttributeMappingSource | null;
-  targetAttributeName: string;
-}
 
 export interface SynchronizationSchema {
   id: string;

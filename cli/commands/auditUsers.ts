@@ -12,11 +12,10 @@ import {
   loadStack,
   outputFormat,
   parseScimSource,
+  runAsSource,
   addStackOptions,
   type StackOptions,
-  usageError,
   type IdentityCenterOptions,
-  type Stack,
 } from "../options";
 import { renderReport, summarize, type Column, type OutputFormat } from "../report";
 import { classifyUsers, sourcePath, USER_STATUSES, type UserRow } from "../userAttributes";
@@ -33,17 +32,6 @@ interface AuditUsersOptions extends IdentityCenterOptions, StackOptions {
   source?: string;
   format: OutputFormat;
   json?: boolean;
-}
-
-/** The RunAs source: --source, else the stack's SSMSessionRunAs attribute. */
-function runAsSource(command: Command, source: string | undefined, stack: Stack | undefined): string {
-  if (source) return source;
-  if (!stack) usageError(command, "one of --stack <name> or --source <${path:...}> is required");
-  const fromStack = stack.config.accessControlAttributes.find(({ key }) => key === RUN_AS_TAG_KEY)?.source;
-  if (stack.config.identitySource !== "scim" || !fromStack) {
-    usageError(command, `the stack's ${RUN_AS_TAG_KEY} source is not an identity-store path: pass --source`);
-  }
-  return fromStack;
 }
 
 async function auditUsers(identityStoreId: string, source: string, region?: string) {

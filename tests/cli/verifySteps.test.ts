@@ -1,6 +1,14 @@
 // The SCP probe's verdict and the roles it must not probe with.
 import { expect } from "chai";
-import { classifyDenyProbe, classifyWriteProbe, exemptionMatching } from "../../cli/verifySteps";
+import {
+  check,
+  classifyDenyProbe,
+  classifyWriteProbe,
+  exemptionMatching,
+  fail,
+  formatStep,
+  pass,
+} from "../../cli/verifySteps";
 
 describe("cli: SCP probe verdict", () => {
   const error = (name: string, message: string) => Object.assign(new Error(message), { name });
@@ -81,5 +89,14 @@ describe("cli: SCP probe verdict", () => {
       ok: false,
       detail: "NOT protected: the call was accepted",
     });
+  });
+});
+
+describe("cli: step lines", () => {
+  it("PASS, FAIL and CHECK (for a person, not a failure) line up", () => {
+    expect(formatStep(pass("a", "b"))).to.equal("PASS  a: b\n");
+    expect(formatStep(fail("a", "b"))).to.equal("FAIL  a: b\n");
+    expect(formatStep(check("a", "b"))).to.equal("CHECK a: b\n");
+    expect(check("a", "b").ok).to.equal(true);
   });
 });

@@ -49,8 +49,17 @@ export const DOCTOR_COLUMNS: Column<DoctorLink>[] = [
   { header: "FIX", field: "fix", table: false },
 ];
 
-/** The Entra ID user the doctor found by userPrincipalName or mail, or undefined when none. */
-export type EntraRead = { attribute: string; user?: { userPrincipalName: string; value?: string } };
+/** What the doctor read of Entra ID. */
+export interface EntraRead {
+  /** Why Entra ID was not read (no source to follow). */
+  skipped?: string;
+  /** The attribute read: --entra-attribute, or the one the mapping reads (undefined: none, or several). */
+  attribute?: string;
+  /** The provisioning mapping onto the SCIM attribute ABAC's source reads (not read with --entra-attribute). */
+  mapping?: { target: string; ok: boolean; detail: string };
+  /** The user found by userPrincipalName or mail; undefined: none, or not looked up. */
+  user?: { userPrincipalName: string; value?: string };
+}
 
 /** The identity-store user (always found: an unknown one stops the doctor as bad input). */
 export interface IdentityUserRead {
@@ -95,7 +104,20 @@ const PROVISION_ON_DEMAND =
 function entraLink(read: DoctorReads["entra"], userNameOrEmail: string): DoctorLink {
   if (read === undefined) return link("entra", "SKIPPED", null, "--no-entra: Entra ID was not read");
   if (read.kind === "failed") return link("entra", "ERROR", null, read.reason);
-  const { attribute, user } = read.value;
+  const { skipped, attribute, mapping, user } = read.value;
+  if (skipped !== undefined) return link("entra", "SKIPPED", null, skipped);
+  const mapped = mapping ? `mapping to ${mapping.target}: ${mapping.detail}` : "";
+  if (mapping && !mapping.ok) {
+    return link(
+      "entra",
+      "BROKEN",
+      null,
+      mapped,
+      "in the Entra admin center, Enterprise applications › the IAM Identity Center app › Provisioning › " +
+        `Mappings: map a per-user attribute onto ${mapping.target}`,
+    );
+  }
+  if (attribute === undefined) return link("entra", "OK", null, `${mapped}; no one attribute to read`);
   if (!user) {
     return link(
       "entra",
@@ -115,7 +137,12 @@ function entraLink(read: DoctorReads["entra"], userNameOrEmail: string): DoctorL
         "in the on-premises directory it is synchronised from; provisioning then carries it to IAM Identity Center",
     );
   }
-  return link("entra", "OK", user.value, `${attribute} of ${user.userPrincipalName}`);
+  return link(
+    "entra",
+    "OK",
+    user.value,
+    `${attribute} of ${user.userPrincipalName}${mapped ? `; ${mapped}` : ""}`,
+  );
 }
 
 function identityStoreLink(reads: DoctorReads): DoctorLink {
@@ -143,7 +170,7 @@ function identityStoreLink(reads: DoctorReads): DoctorLink {
     );
   }
   const entra = reads.entra?.kind === "read" ? reads.entra.value : undefined;
-  if (entra?.user?.value !== undefined && entra.user.value !== value) {
+  if (entra?.attribute !== undefined && entra.user?.value !== undefined && entra.user.value !== value) {
     return link(
       "identity-store",
       "WARN",

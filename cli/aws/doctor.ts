@@ -1,5 +1,5 @@
-// `doctor`'s reads, all read-only: the engineer's Entra ID attribute (Microsoft Graph), the Identity Center
-// instance and its ABAC configuration, the identity-store user, and in the account × region what the audit reads
+// `doctor`'s reads, all read-only: the Identity Center instance and its ABAC configuration, the engineer's
+// Entra ID attribute (Microsoft Graph: the one the provisioning mapping onto ABAC's source reads), the identity-store user, and in the account × region what the audit reads
 // of a cell (../aws/audit readCell) with the guardrail SCPs on the account's path. A read that fails becomes
 // that link's ERROR; only a user or account that does not exist stops the doctor (DoctorUsageError).
 import {
@@ -8,15 +8,18 @@ import {
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
+import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
 import type { CheckRead } from "../auditChecks";
 import { guardrailFinding } from "../auditChecks";
 import { abacVerdict } from "../chainVerdicts";
 import type { CellRead, DoctorReads, EntraRead } from "../doctorLinks";
 import { describeError } from "../errors";
 import { expectedUserFor, type UserExpectation } from "../expectedUser";
-import { graphClient } from "../graph/client";
+import { findApplication, jobSchema, provisioningJobs } from "../graph/application";
+import { graphClient, type GraphClient } from "../graph/client";
+import { classifyMapping } from "../graph/schema";
 import { readUserAttribute } from "../graph/users";
-import { attributeValue, sourcePath } from "../userAttributes";
+import { attributeValue, scimTargetAttribute, sourcePath } from "../userAttributes";
 import { readCell } from "./audit";
 import { guardrailReader } from "./auditChecks";
 import { clientConfig, credentialsFor, whoAmI } from "./clients";
@@ -36,8 +39,12 @@ export interface DoctorInput {
   /** The SSMSessionRunAs source the stack declares. */
   declaredSource?: string;
   allowedSessionDocuments: readonly string[];
-  /** The Entra ID attribute to read; undefined: --no-entra. */
+  /** false: --no-entra. */
+  entra: boolean;
+  /** The Entra ID attribute to read (default: the one the provisioning mapping reads). */
   entraAttribute?: string;
+  /** The IAM Identity Center enterprise application (default: the gallery app). */
+  entraApp?: string;
 }
 
 /** The user or the account does not exist: bad input, not a broken link. */
@@ -52,11 +59,41 @@ const settle = async <Value>(read: () => Promise<Value>): Promise<CheckRead<Valu
   }
 };
 
-async function readEntra(user: string, attribute: string): Promise<EntraRead> {
-  const found = await readUserAttribute(graphClient(), user, attribute);
-  if (!found) return { attribute };
+/**
+ * The Entra ID attribute to read: --entra-attribute, else the one the provisioning mapping onto `source`'s SCIM
+ * attribute reads (a mapping that gives no per-user value is itself the broken link).
+ */
+async function entraAttribute(
+  graph: GraphClient,
+  input: DoctorInput,
+  source: string,
+): Promise<Pick<EntraRead, "attribute" | "mapping">> {
+  if (input.entraAttribute !== undefined) return { attribute: input.entraAttribute };
+  const target = scimTargetAttribute(sourcePath(source));
+  const app = await findApplication(graph, input.entraApp);
+  const verdicts = [];
+  for (const job of await provisioningJobs(graph, app)) {
+    verdicts.push(classifyMapping(await jobSchema(graph, app, job.id), target));
+  }
+  const verdict = verdicts.find(({ kind }) => kind !== "MISSING") ?? verdicts[0];
+  const mapping = { target, ok: verdict.ok, detail: verdict.detail };
+  // An expression of several attributes has no one value to compare with the identity store's.
+  return { attribute: verdict.attributes.length === 1 ? verdict.attributes[0] : undefined, mapping };
+}
+
+async function readEntra(input: DoctorInput, source: string | undefined): Promise<EntraRead> {
+  if (input.entraAttribute === undefined && source === undefined) {
+    return {
+      skipped: `no ${RUN_AS_TAG_KEY} source to follow into Entra ID (see abac); --entra-attribute names one`,
+    };
+  }
+  const graph = graphClient();
+  const chosen = await entraAttribute(graph, input, source as string);
+  if (chosen.mapping?.ok === false || chosen.attribute === undefined) return chosen;
+  const found = await readUserAttribute(graph, input.user, chosen.attribute);
+  if (!found) return chosen;
   const userPrincipalName = found.user.userPrincipalName ?? found.user.id;
-  return { attribute, user: { userPrincipalName, value: found.value } };
+  return { ...chosen, user: { userPrincipalName, value: found.value } };
 }
 
 /** The account's place in the organisation; an account the organisation does not have is bad input. */
@@ -100,44 +137,51 @@ async function readAccountCell(input: DoctorInput, org: OrganizationsClient): Pr
   };
 }
 
-export async function readChain(input: DoctorInput): Promise<DoctorReads> {
+/** The identity side: the ABAC configuration, then the user and their Entra ID attribute by the source it maps. */
+async function readIdentity(
+  input: DoctorInput,
+): Promise<Pick<DoctorReads, "entra" | "identityCenter" | "identityUser">> {
   const ssoAdmin = ssoAdminClient(input.identityCenterRegion);
   const identityStore = identityStoreClient(input.identityCenterRegion);
-  const org = new OrganizationsClient(clientConfig());
   const center = resolveIdentityCenter(ssoAdmin, input.identityCenter);
-  // Reads that do not depend on each other run side by side.
-  const [entra, cell, identityCenter] = await Promise.all([
-    input.entraAttribute === undefined
-      ? undefined
-      : settle(() => readEntra(input.user, input.entraAttribute as string)),
-    settle(() => readAccountCell(input, org)),
-    settle(async () => {
-      const { instanceArn } = await center;
-      return { instanceArn, abac: await describeAbac(ssoAdmin, instanceArn) };
-    }),
-  ]);
+  const identityCenter = await settle(async () => {
+    const { instanceArn } = await center;
+    return { instanceArn, abac: await describeAbac(ssoAdmin, instanceArn) };
+  });
   // What ABAC maps, whether or not it is what the stack declares: that is what a session's tag carries.
   const liveSource =
     identityCenter.kind === "read"
       ? abacVerdict(identityCenter.value.abac, identityCenter.value.instanceArn, undefined).source
       : undefined;
   const source = liveSource ?? input.declaredSource;
-  const identityUser = await settle(async () => {
-    const { identityStoreId } = await center;
-    // userName stands in for the path when no source is known: the user is still looked up.
-    const path = source === undefined ? "userName" : sourcePath(source);
-    const user = await findUser(identityStore, identityStoreId, input.user, path);
-    if (!user) {
-      throw new DoctorUsageError(
-        `option '--user ${input.user}': no user with that userName or email in identity store ${identityStoreId}`,
-      );
-    }
-    return {
-      userName: user.UserName ?? input.user,
-      userId: user.UserId ?? "",
-      source,
-      value: source === undefined ? undefined : attributeValue(user, path),
-    };
-  });
-  return { entra, identityCenter, declaredSource: input.declaredSource, identityUser, cell };
+  const [entra, identityUser] = await Promise.all([
+    input.entra ? settle(() => readEntra(input, source)) : undefined,
+    settle(async () => {
+      const { identityStoreId } = await center;
+      // userName stands in for the path when no source is known: the user is still looked up.
+      const path = source === undefined ? "userName" : sourcePath(source);
+      const user = await findUser(identityStore, identityStoreId, input.user, path);
+      if (!user) {
+        throw new DoctorUsageError(
+          `option '--user ${input.user}': no user with that userName or email in identity store ${identityStoreId}`,
+        );
+      }
+      return {
+        userName: user.UserName ?? input.user,
+        userId: user.UserId ?? "",
+        source,
+        value: source === undefined ? undefined : attributeValue(user, path),
+      };
+    }),
+  ]);
+  return { entra, identityCenter, identityUser };
+}
+
+export async function readChain(input: DoctorInput): Promise<DoctorReads> {
+  // The account's reads run beside the identity side's.
+  const [identity, cell] = await Promise.all([
+    readIdentity(input),
+    settle(() => readAccountCell(input, new OrganizationsClient(clientConfig()))),
+  ]);
+  return { ...identity, declaredSource: input.declaredSource, cell };
 }

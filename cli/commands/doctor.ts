@@ -21,6 +21,7 @@ import {
 import { DOCTOR_COLUMNS, DOCTOR_VERDICTS, diagnose, doctorLinks } from "../doctorLinks";
 import { renderReport, summarize } from "../report";
 import { DoctorUsageError, readChain } from "../aws/doctor";
+import { GALLERY_APP_PREFIX } from "../graph/application";
 
 export const DOCTOR_FORMATS = ["table", "json"] as const;
 
@@ -33,6 +34,7 @@ interface DoctorOptions extends IdentityCenterOptions, StackOptions {
   /** false: --no-entra. */
   entra: boolean;
   entraAttribute?: string;
+  app?: string;
   format: (typeof DOCTOR_FORMATS)[number];
   json?: boolean;
 }
@@ -82,9 +84,15 @@ export function registerDoctorCommand(program: Command) {
     .addOption(new Option("--no-entra", "skip the Entra ID link (for the AWS side only)"))
     .addOption(
       new Option(
+        "--app <name or appId>",
+        `the IAM Identity Center enterprise application in Entra ID (default: the gallery app, named ${GALLERY_APP_PREFIX}…)`,
+      ).conflicts("entra"),
+    )
+    .addOption(
+      new Option(
         "--entra-attribute <name>",
-        "the Entra ID user attribute the provisioning mapping sends to the SCIM attribute ABAC reads, as the " +
-          "mapping names it (e.g. employeeId, mailNickname, extensionAttribute3)",
+        "the Entra ID attribute to read, as provisioning names it (e.g. employeeId, extensionAttribute3; default: " +
+          "the one the app's provisioning mapping sends to the SCIM attribute ABAC's source reads)",
       ).conflicts("entra"),
     );
   identityCenterOptions(command);
@@ -94,21 +102,15 @@ export function registerDoctorCommand(program: Command) {
       "\nExit codes: 0 sessions start as the engineer's user and nothing lets that drift; 1 a link is broken\n" +
         "(the last line names the first one and what to do); 2 the doctor itself could not run: bad input (an\n" +
         "unknown user or account), or a link it could not read.\n\n" +
-        "Microsoft Graph: MS_GRAPH_TOKEN, else DefaultAzureCredential (az login, environment, workload identity),\n" +
-        "with User.Read.All; MS_GRAPH_ENDPOINT for a national cloud.",
+        "Microsoft Graph (read-only): MS_GRAPH_ENDPOINT (default https://graph.microsoft.com), MS_GRAPH_TOKEN (a\n" +
+        "bearer token; default: DefaultAzureCredential, e.g. az login). Read permissions: User.Read.All, and without\n" +
+        "--entra-attribute Application.Read.All and Synchronization.Read.All to read the provisioning mapping.",
     )
     .action(async (options: DoctorOptions, cmd: Command) => {
       const stack = loadStack(cmd, options);
       const expectation = expectationOf(cmd, options.expectedUser, stack);
       const region = options.region ?? process.env.AWS_REGION;
       if (!region) usageError(cmd, "option '--region <region>' is required (or AWS_REGION)");
-      if (options.entra && options.entraAttribute === undefined) {
-        usageError(
-          cmd,
-          "option '--entra-attribute <name>' is required: the Entra ID attribute the provisioning mapping reads " +
-            "(or --no-entra for the AWS side only)",
-        );
-      }
       let reads;
       try {
         reads = await readChain({
@@ -125,7 +127,9 @@ export function registerDoctorCommand(program: Command) {
           declaredSource: stack?.config.accessControlAttributes.find(({ key }) => key === RUN_AS_TAG_KEY)
             ?.source,
           allowedSessionDocuments: stack?.config.allowedSessionDocuments ?? [],
-          entraAttribute: options.entra ? options.entraAttribute : undefined,
+          entra: options.entra,
+          entraAttribute: options.entraAttribute,
+          entraApp: options.app,
         });
       } catch (err) {
         if (err instanceof DoctorUsageError) usageError(cmd, err.message);

@@ -12,7 +12,14 @@ import {
 } from "@aws-sdk/client-sso-admin";
 import { startAwsProxy } from "../../../testing/awsProxy";
 import { startGraphServer, type GraphServer } from "../../../testing/graphServer";
-import { tenantUser } from "../../../testing/graphTenant";
+import {
+  attributeMapping,
+  attributeSource,
+  constantSource,
+  identityCenterApp,
+  identityCenterSchema,
+  tenantUser,
+} from "../../../testing/graphTenant";
 import { motoEnvironment, resetMoto, startMoto, type MotoServer } from "../../../testing/moto";
 import { seedOrganization, type SeededOrganization } from "../../../testing/seedOrganization";
 import { runCli, stackTraceLines } from "../../support/cli";
@@ -123,6 +130,19 @@ describe("ssm-runas doctor", function () {
       );
     }
     graph = await startGraphServer();
+    graph.tenant.servicePrincipals.push(
+      // The gallery app, provisioning nickName from mailNickname.
+      identityCenterApp({
+        schema: identityCenterSchema({
+          nickName: attributeMapping("nickName", attributeSource("mailNickname")),
+        }),
+      }),
+      // Another instance's app, which gives everyone the same nickName.
+      identityCenterApp({
+        displayName: "IAM Identity Center (sandbox)",
+        schema: identityCenterSchema({ nickName: attributeMapping("nickName", constantSource("ec2-user")) }),
+      }),
+    );
     graph.tenant.users.push(
       tenantUser("alice@example.com", { mailNickname: "alice" }),
       tenantUser("carol@example.com", { mailNickname: null }),
@@ -137,7 +157,8 @@ describe("ssm-runas doctor", function () {
   afterEach(() => ssoAdmin.restore());
 
   it("reports the user sessions start as when every link holds (Entra ID to the guardrail; user found by email)", async () => {
-    const result = await doctor("alice@example.com", "dev-1", "--entra-attribute", "mailNickname");
+    // The Entra attribute is the one the gallery app's provisioning mapping onto nickName reads.
+    const result = await doctor("alice@example.com", "dev-1");
     expect([result.code, result.stderr]).to.deep.equal([0, ""]);
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines.at(-1)).to.equal("sessions start as `alice`");
@@ -152,7 +173,10 @@ describe("ssm-runas doctor", function () {
       "writer OK",
       "guardrail OK",
     ]);
-    expect(rows[0].slice(2)).to.deep.equal(["alice", "mailNickname of alice@example.com"]);
+    expect(rows[0].slice(2)).to.deep.equal([
+      "alice",
+      "mailNickname of alice@example.com; mapping to nickName: [mailNickname], a direct per-user attribute",
+    ]);
     expect(rows[1][2]).to.equal("alice");
     expect(rows[2][2]).to.equal("${path:nickName}");
     expect(rows[3].slice(2)).to.deep.equal(["alice", "SSMSessionRunAs=alice"]);
@@ -189,6 +213,16 @@ describe("ssm-runas doctor", function () {
       detail: "carol@example.com has no mailNickname",
     });
     expect(report.verdict("identity-store")?.verdict).to.equal("BROKEN");
+  });
+
+  it("names Entra ID when the provisioning mapping gives everyone the same value (--app)", async () => {
+    const report = await doctorJson("alice@example.com", "dev-1", "--app", "IAM Identity Center (sandbox)");
+    expect(report.code).to.equal(1);
+    expect(report.metadata.firstBroken).to.equal("entra");
+    expect(report.verdict("entra")?.detail).to.match(
+      /^mapping to nickName: constant "ec2-user": every user gets the same value/,
+    );
+    expect(report.verdict("entra")?.fix).to.include("map a per-user attribute onto nickName");
   });
 
   it("names the session tag for a value that is not a Linux user name", async () => {

@@ -19,6 +19,8 @@ export const DOCTOR_LINKS = [
   "session-documents",
   "writer",
   "guardrail",
+  // Only with --instance and --run-command.
+  "node-user",
 ] as const;
 export type DoctorLinkName = (typeof DOCTOR_LINKS)[number];
 
@@ -297,6 +299,58 @@ export function doctorLinks(reads: DoctorReads, userNameOrEmail: string): Doctor
     findingLink("writer", reads.cell, "the writer and both reconcile rules are healthy"),
     findingLink("guardrail", reads.cell, "both guardrail SCPs apply to the account"),
   ];
+}
+
+/** What Run Command's `getent passwd <user>` on the node answered (GetCommandInvocation). */
+export interface NodeUserRead {
+  instanceId: string;
+  user: string;
+  status: string;
+  statusDetails?: string;
+  responseCode?: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The shell command that asks the node for the user; `user` has passed the Linux-user rule (`session-tag` OK),
+ * and is quoted all the same.
+ */
+export function getentCommand(user: string): string {
+  return `getent passwd '${user.replace(/'/g, "'\\''")}'`;
+}
+
+/** The `node-user` link: does the session user exist on the node? undefined: no session user to look for. */
+export function nodeUserLink(read: CheckRead<NodeUserRead> | undefined): DoctorLink {
+  if (read === undefined) {
+    return link("node-user", "SKIPPED", null, "no session user to look for (see session-tag)");
+  }
+  if (read.kind === "failed") return link("node-user", "ERROR", null, read.reason);
+  const { instanceId, user, status, statusDetails, responseCode, stdout, stderr } = read.value;
+  if (status === "Success" && responseCode === 0) {
+    const entry = stdout.trim().split("\n")[0];
+    return link("node-user", "OK", user, `${instanceId} knows ${user}${entry ? `: ${entry}` : ""}`);
+  }
+  // getent's exit code 2: the key was not found in the database.
+  if (status === "Failed" && responseCode === 2) {
+    return link(
+      "node-user",
+      "BROKEN",
+      user,
+      `no user ${user} on ${instanceId} (getent passwd exit 2): sessions there fail to start as ${user}`,
+      "make the user exist on the node: the directory join (SSSD) that provides engineers' users, or the " +
+        "configuration management fed from ssm-runas audit users --format json",
+    );
+  }
+  const why = [status, statusDetails !== status ? statusDetails : undefined, responseCode]
+    .filter((part) => part !== undefined && part !== "")
+    .join(", ");
+  return link(
+    "node-user",
+    "ERROR",
+    user,
+    `Run Command on ${instanceId}: ${why}${stderr ? `: ${stderr.trim()}` : ""}`,
+  );
 }
 
 export interface Diagnosis {

@@ -1,18 +1,26 @@
 // `doctor`'s reads, all read-only: the Identity Center instance and its ABAC configuration, the engineer's
 // Entra ID attribute (Microsoft Graph: the one the provisioning mapping onto ABAC's source reads), the identity-store user, and in the account × region what the audit reads
 // of a cell (../aws/audit readCell) with the guardrail SCPs on the account's path. A read that fails becomes
-// that link's ERROR; only a user or account that does not exist stops the doctor (DoctorUsageError).
+// that link's ERROR; only a user or account that does not exist stops the doctor (DoctorUsageError). With
+// --run-command, and only then, it also sends one command to a node (readNodeUser).
 import {
   DescribeAccountCommand,
   DescribeOrganizationCommand,
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
+import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
 import type { CheckRead } from "../auditChecks";
 import { guardrailFinding } from "../auditChecks";
 import { abacVerdict } from "../chainVerdicts";
-import type { CellRead, DoctorReads, EntraRead } from "../doctorLinks";
+import {
+  getentCommand,
+  type CellRead,
+  type DoctorReads,
+  type EntraRead,
+  type NodeUserRead,
+} from "../doctorLinks";
 import { describeError } from "../errors";
 import { expectedUserFor, type UserExpectation } from "../expectedUser";
 import { findApplication, jobSchema, provisioningJobs } from "../graph/application";
@@ -22,7 +30,7 @@ import { readUserAttribute } from "../graph/users";
 import { attributeValue, scimTargetAttribute, sourcePath } from "../userAttributes";
 import { readCell } from "./audit";
 import { guardrailReader } from "./auditChecks";
-import { clientConfig, credentialsFor, whoAmI } from "./clients";
+import { clientConfig, clientFor, credentialsFor, whoAmI } from "./clients";
 import { describeAbac, resolveIdentityCenter, ssoAdminClient } from "./identityCenter";
 import { findUser, identityStoreClient } from "./identityStore";
 import { ancestorsOf } from "./organization";
@@ -50,7 +58,8 @@ export interface DoctorInput {
 /** The user or the account does not exist: bad input, not a broken link. */
 export class DoctorUsageError extends Error {}
 
-const settle = async <Value>(read: () => Promise<Value>): Promise<CheckRead<Value>> => {
+/** A read as its link sees it: what was read, or why not; bad input still stops the doctor. */
+export const settle = async <Value>(read: () => Promise<Value>): Promise<CheckRead<Value>> => {
   try {
     return { kind: "read", value: await read() };
   } catch (err) {
@@ -184,4 +193,63 @@ export async function readChain(input: DoctorInput): Promise<DoctorReads> {
     settle(() => readAccountCell(input, new OrganizationsClient(clientConfig()))),
   ]);
   return { ...identity, declaredSource: input.declaredSource, cell };
+}
+
+/** Run Command's own Linux shell document, AWS-owned. */
+export const RUN_SHELL_SCRIPT_DOCUMENT = "AWS-RunShellScript";
+/** GetCommandInvocation's statuses while the command has not finished. */
+const RUNNING_STATUSES = ["Pending", "InProgress", "Delayed"];
+const POLL_INTERVAL_MS = 2_000;
+const POLL_ATTEMPTS = 45;
+
+/**
+ * `--run-command`: asks the node whether `user` exists (`getent passwd`, through Run Command's AWS-RunShellScript
+ * in the account, with --role), and waits up to a minute and a half for the answer. The doctor's one write.
+ */
+export async function readNodeUser(
+  input: Pick<DoctorInput, "accountId" | "region" | "roleName">,
+  instanceId: string,
+  user: string,
+  sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<NodeUserRead> {
+  const sts = new STSClient(clientConfig());
+  const credentials = await credentialsFor(sts, await whoAmI(sts), input.accountId, input.roleName);
+  const ssm = clientFor(SSMClient, input.region, credentials);
+  const { Command } = await ssm.send(
+    new SendCommandCommand({
+      DocumentName: RUN_SHELL_SCRIPT_DOCUMENT,
+      InstanceIds: [instanceId],
+      Parameters: { commands: [getentCommand(user)] },
+      Comment: `ssm-runas doctor: does ${user} exist on this node`,
+      TimeoutSeconds: 60,
+    }),
+  );
+  const commandId = Command?.CommandId;
+  if (!commandId) throw new Error("SendCommand returned no command id");
+  for (let attempt = 1; ; attempt++) {
+    let answer;
+    try {
+      answer = await ssm.send(
+        new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }),
+      );
+    } catch (err) {
+      // The invocation appears a moment after SendCommand returns.
+      if ((err as Error).name !== "InvocationDoesNotExist" || attempt >= POLL_ATTEMPTS) throw err;
+    }
+    if (answer && !RUNNING_STATUSES.includes(answer.Status ?? "")) {
+      return {
+        instanceId,
+        user,
+        status: answer.Status ?? "unknown",
+        statusDetails: answer.StatusDetails,
+        responseCode: answer.ResponseCode,
+        stdout: answer.StandardOutputContent ?? "",
+        stderr: answer.StandardErrorContent ?? "",
+      };
+    }
+    if (attempt >= POLL_ATTEMPTS) {
+      throw new Error(`command ${commandId} on ${instanceId} is still ${answer?.Status ?? "pending"}`);
+    }
+    await sleep(POLL_INTERVAL_MS);
+  }
 }

@@ -1,5 +1,5 @@
 // `ssm-runas doctor`: one engineer through the whole chain, read-only, each link with its value and verdict.
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
 import { DEFAULT_ROLE_NAME } from "./audit";
 import {
@@ -18,12 +18,19 @@ import {
   type IdentityCenterOptions,
   type StackOptions,
 } from "../options";
-import { DOCTOR_COLUMNS, DOCTOR_VERDICTS, diagnose, doctorLinks } from "../doctorLinks";
+import { DOCTOR_COLUMNS, DOCTOR_VERDICTS, diagnose, doctorLinks, nodeUserLink } from "../doctorLinks";
 import { renderReport, summarize } from "../report";
-import { DoctorUsageError, readChain } from "../aws/doctor";
+import { DoctorUsageError, readChain, readNodeUser, settle, type DoctorInput } from "../aws/doctor";
 import { GALLERY_APP_PREFIX } from "../graph/application";
 
 export const DOCTOR_FORMATS = ["table", "json"] as const;
+
+const parseInstanceId = (value: string) => {
+  if (!/^(i|mi)-[0-9a-f]{8,17}$/.test(value)) {
+    throw new InvalidArgumentError("must be an EC2 instance id (i-…) or a managed node id (mi-…)");
+  }
+  return value;
+};
 
 interface DoctorOptions extends IdentityCenterOptions, StackOptions {
   user: string;
@@ -35,6 +42,8 @@ interface DoctorOptions extends IdentityCenterOptions, StackOptions {
   entra: boolean;
   entraAttribute?: string;
   app?: string;
+  instance?: string;
+  runCommand?: boolean;
   format: (typeof DOCTOR_FORMATS)[number];
   json?: boolean;
 }
@@ -45,7 +54,8 @@ export function registerDoctorCommand(program: Command) {
       "Follow one engineer through the chain and say which user their sessions start as, or the first broken " +
         `link: the Entra ID attribute, the identity-store user and their value, ABAC's ${RUN_AS_TAG_KEY} source, ` +
         "the session tag's value (a Linux user?), and in the account and region the RunShell document, other " +
-        "Session documents, the writer and the guardrail SCPs. Read-only: it writes and probes nothing",
+        "Session documents, the writer and the guardrail SCPs. Read-only: it writes and probes nothing, unless " +
+        "--instance with --run-command asks a node whether the user exists",
     )
     .summary("Trace one engineer's session user through Entra ID, Identity Center and the account")
     .addOption(
@@ -95,6 +105,19 @@ export function registerDoctorCommand(program: Command) {
           "the one the app's provisioning mapping sends to the SCIM attribute ABAC's source reads)",
       ).conflicts("entra"),
     );
+  command
+    .addOption(
+      new Option(
+        "--instance <id>",
+        "also ask this Linux managed node whether the session user exists (needs --run-command)",
+      ).argParser(parseInstanceId),
+    )
+    .addOption(
+      new Option(
+        "--run-command",
+        "allow --instance's one write: a Run Command (AWS-RunShellScript) of getent passwd <user> on the node",
+      ),
+    );
   identityCenterOptions(command);
   addOutputOptions(command, DOCTOR_FORMATS)
     .addHelpText(
@@ -111,31 +134,48 @@ export function registerDoctorCommand(program: Command) {
       const expectation = expectationOf(cmd, options.expectedUser, stack);
       const region = options.region ?? process.env.AWS_REGION;
       if (!region) usageError(cmd, "option '--region <region>' is required (or AWS_REGION)");
+      if (options.instance && !options.runCommand) {
+        usageError(
+          cmd,
+          `option '--instance ${options.instance}' runs a command on the node (getent passwd): add --run-command to allow it`,
+        );
+      }
+      if (options.runCommand && !options.instance)
+        usageError(cmd, "option '--run-command' needs '--instance <id>'");
+      const input: DoctorInput = {
+        user: options.user,
+        accountId: options.account,
+        region,
+        roleName: options.role,
+        identityCenter: {
+          instanceArn: options.instanceArn ?? stack?.config.identityCenterInstanceArn,
+          identityStoreId: options.identityStoreId,
+        },
+        identityCenterRegion: options.idcRegion ?? stack?.identityCenterRegion,
+        expectation,
+        declaredSource: stack?.config.accessControlAttributes.find(({ key }) => key === RUN_AS_TAG_KEY)
+          ?.source,
+        allowedSessionDocuments: stack?.config.allowedSessionDocuments ?? [],
+        entra: options.entra,
+        entraAttribute: options.entraAttribute,
+        entraApp: options.app,
+      };
       let reads;
       try {
-        reads = await readChain({
-          user: options.user,
-          accountId: options.account,
-          region,
-          roleName: options.role,
-          identityCenter: {
-            instanceArn: options.instanceArn ?? stack?.config.identityCenterInstanceArn,
-            identityStoreId: options.identityStoreId,
-          },
-          identityCenterRegion: options.idcRegion ?? stack?.identityCenterRegion,
-          expectation,
-          declaredSource: stack?.config.accessControlAttributes.find(({ key }) => key === RUN_AS_TAG_KEY)
-            ?.source,
-          allowedSessionDocuments: stack?.config.allowedSessionDocuments ?? [],
-          entra: options.entra,
-          entraAttribute: options.entraAttribute,
-          entraApp: options.app,
-        });
+        reads = await readChain(input);
       } catch (err) {
         if (err instanceof DoctorUsageError) usageError(cmd, err.message);
         throw err;
       }
       const links = doctorLinks(reads, options.user);
+      if (options.instance) {
+        const instanceId = options.instance;
+        const tag = links.find(({ link }) => link === "session-tag");
+        const user = tag?.verdict === "OK" ? tag.value : null;
+        links.push(
+          nodeUserLink(user === null ? undefined : await settle(() => readNodeUser(input, instanceId, user))),
+        );
+      }
       const diagnosis = diagnose(links);
       const format = outputFormat(options);
       const report = renderReport(format, {

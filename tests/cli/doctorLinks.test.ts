@@ -1,7 +1,16 @@
 // The pure side of `doctor`: links from reads, and the diagnosis (first broken link, exit code).
 import { expect } from "chai";
 import { classifyDocument } from "../../cli/auditRows";
-import { diagnose, doctorLinks, type CellRead, type DoctorReads } from "../../cli/doctorLinks";
+import { execFileSync } from "node:child_process";
+import {
+  diagnose,
+  doctorLinks,
+  getentCommand,
+  nodeUserLink,
+  type CellRead,
+  type DoctorReads,
+  type NodeUserRead,
+} from "../../cli/doctorLinks";
 
 const INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-6804a3c7d1e2f5b9";
 const ACCOUNT = "111111111111";
@@ -118,5 +127,40 @@ describe("cli: doctor links", () => {
     const link = links.find(({ link: name }) => name === "document");
     expect(link).to.include({ verdict: "BROKEN", detail: "BREAK_GLASS: runAsEnabled is false" });
     expect(link?.fix).to.match(/^break-glass is on/);
+  });
+
+  describe("node-user (--instance --run-command)", () => {
+    const answer = (fields: Partial<NodeUserRead>) =>
+      nodeUserLink({
+        kind: "read",
+        value: { instanceId: "i-1", user: "alice", status: "Success", stdout: "", stderr: "", ...fields },
+      });
+
+    it("getent's answers, as GetCommandInvocation reports them (AWS API reference shapes)", () => {
+      expect(answer({ responseCode: 0, stdout: "alice:x:1001:1001::/home/alice:/bin/bash\n" })).to.include({
+        verdict: "OK",
+        detail: "i-1 knows alice: alice:x:1001:1001::/home/alice:/bin/bash",
+      });
+      // getent exits 2 when the key is not in the database; Run Command reports the script Failed.
+      const missing = answer({ status: "Failed", statusDetails: "Failed", responseCode: 2 });
+      expect(missing).to.include({ verdict: "BROKEN", value: "alice" });
+      expect(missing.detail).to.equal(
+        "no user alice on i-1 (getent passwd exit 2): sessions there fail to start as alice",
+      );
+      expect(answer({ status: "TimedOut", statusDetails: "DeliveryTimedOut", responseCode: -1 })).to.include({
+        verdict: "ERROR",
+        detail: "Run Command on i-1: TimedOut, DeliveryTimedOut, -1",
+      });
+      expect(nodeUserLink(undefined).verdict).to.equal("SKIPPED");
+    });
+
+    it("quotes the user for the shell, whatever it holds", () => {
+      const output = (user: string) =>
+        execFileSync("sh", ["-c", getentCommand(user).replace(/^getent passwd /, "printf %s ")], {
+          encoding: "utf8",
+        });
+      expect(getentCommand("alice")).to.equal("getent passwd 'alice'");
+      for (const user of ["alice", "a'b", "$(id)", "a b; rm -rf /"]) expect(output(user)).to.equal(user);
+    });
   });
 });

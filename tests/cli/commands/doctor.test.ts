@@ -5,6 +5,8 @@
 import { expect } from "chai";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { CreateUserCommand, IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import { ListCommandsCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import {
   DescribeInstanceAccessControlAttributeConfigurationCommand,
   SSOAdminClient,
@@ -47,6 +49,12 @@ describe("ssm-runas doctor", function () {
   let graph: GraphServer;
   let org: SeededOrganization;
   let ssoAdmin: AwsClientStub<SSOAdminClient>;
+  /** SDK settings for the test's own calls to moto. */
+  let motoClient: {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
   const abacMaps = (attributes: AccessControlAttribute[]) =>
     ssoAdmin
       .on(DescribeInstanceAccessControlAttributeConfigurationCommand, { InstanceArn: INSTANCE_ARN })
@@ -106,11 +114,12 @@ describe("ssm-runas doctor", function () {
       ],
       guardrail: { attach: [{ target: "Workloads" }] },
     });
-    const identityStore = new IdentitystoreClient({
+    motoClient = {
       endpoint: moto.endpoint,
       region: "us-east-1",
       credentials: { accessKeyId: "t", secretAccessKey: "t" },
-    });
+    };
+    const identityStore = new IdentitystoreClient(motoClient);
     const users: [string, string | undefined][] = [
       ["alice@example.com", "alice"],
       ["bob@example.com", "Bob.Smith"],
@@ -274,6 +283,67 @@ describe("ssm-runas doctor", function () {
     );
   });
 
+  it("--instance with --run-command asks the node for the session user through Run Command (moto)", async () => {
+    const instanceId = "i-0123456789abcdef0";
+    const report = await doctorJson(
+      "alice",
+      "dev-1",
+      "--no-entra",
+      "--instance",
+      instanceId,
+      "--run-command",
+    );
+    expect(report.code).to.equal(0);
+    // moto runs nothing: every invocation it reports succeeded, with no output.
+    expect(report.verdict("node-user")).to.include({
+      verdict: "OK",
+      value: "alice",
+      detail: `${instanceId} knows alice`,
+    });
+    const { Credentials } = await new STSClient(motoClient).send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${org.accountIds["dev-1"]}:role/OrganizationAccountAccessRole`,
+        RoleSessionName: "check",
+      }),
+    );
+    const memberSsm = new SSMClient({
+      ...motoClient,
+      region: REGION,
+      credentials: {
+        accessKeyId: Credentials!.AccessKeyId!,
+        secretAccessKey: Credentials!.SecretAccessKey!,
+        sessionToken: Credentials!.SessionToken,
+      },
+    });
+    const { Commands } = await memberSsm.send(new ListCommandsCommand({ InstanceId: instanceId }));
+    expect(
+      Commands?.map(({ DocumentName, Parameters, InstanceIds }) => ({
+        DocumentName,
+        Parameters,
+        InstanceIds,
+      })),
+    ).to.deep.equal([
+      {
+        DocumentName: "AWS-RunShellScript",
+        Parameters: { commands: ["getent passwd 'alice'"] },
+        InstanceIds: [instanceId],
+      },
+    ]);
+  });
+
+  it("does not ask the node when there is no session user to look for", async () => {
+    const report = await doctorJson(
+      "bob",
+      "dev-1",
+      "--no-entra",
+      "--instance",
+      "i-0fedcba9876543210",
+      "--run-command",
+    );
+    expect(report.code).to.equal(1);
+    expect(report.verdict("node-user")).to.include({ verdict: "SKIPPED", value: null });
+  });
+
   it("stops with one line and exit 2 for an unknown user or account, or a malformed account id (real bin)", async () => {
     const run = (...args: string[]) =>
       runCli(
@@ -290,6 +360,11 @@ describe("ssm-runas doctor", function () {
       [
         ["--user", "alice", "--account", "999999999999"],
         "error: option '--account 999999999999': no such account in the organisation\n",
+      ],
+      [
+        ["--user", "alice", "--account", org.accountIds["dev-1"], "--instance", "i-0123456789abcdef0"],
+        "error: option '--instance i-0123456789abcdef0' runs a command on the node (getent passwd): add " +
+          "--run-command to allow it\n",
       ],
       [
         ["--user", "alice", "--account", "12345"],

@@ -125,7 +125,7 @@ function entraLink(read: DoctorReads["entra"], userNameOrEmail: string): DoctorL
       "entra",
       "BROKEN",
       null,
-      `no Entra ID user has userPrincipalName or mail ${userNameOrEmail}`,
+      `no Entra ID user has userPrincipalName or mail ${userNameOrEmail}, nor the identity store's userName or email`,
       "pass the engineer's Entra ID userPrincipalName or mail as --user (or --no-entra for the AWS side only)",
     );
   }

@@ -1,8 +1,9 @@
 // `doctor`'s reads, all read-only: the Identity Center instance and its ABAC configuration, the engineer's
-// Entra ID attribute (Microsoft Graph: the one the provisioning mapping onto ABAC's source reads), the identity-store user, and in the account × region what the audit reads
-// of a cell (../aws/audit readCell) with the guardrail SCPs on the account's path. A read that fails becomes
-// that link's ERROR; only a user or account that does not exist stops the doctor (DoctorUsageError). With
-// --run-command, and only then, it also sends one command to a node (readNodeUser).
+// Entra ID attribute (Microsoft Graph: the one the provisioning mapping onto ABAC's source reads), the
+// identity-store user, and in the account × region what the audit reads of a cell (./audit readCell) with the
+// guardrail SCPs on the account's path. A read that fails becomes that link's ERROR; only a user or account that
+// does not exist stops the doctor (DoctorUsageError). With --run-command, and only then, it also sends one
+// command to a node (readNodeUser).
 import {
   DescribeAccountCommand,
   DescribeOrganizationCommand,
@@ -90,7 +91,12 @@ async function entraAttribute(
   return { attribute: verdict.attributes.length === 1 ? verdict.attributes[0] : undefined, mapping };
 }
 
-async function readEntra(input: DoctorInput, source: string | undefined): Promise<EntraRead> {
+/** The Entra ID user found under the first of `names` (as given, then the identity store's userName and emails). */
+async function readEntra(
+  input: DoctorInput,
+  source: string | undefined,
+  names: readonly string[],
+): Promise<EntraRead> {
   if (input.entraAttribute === undefined && source === undefined) {
     return {
       skipped: `no ${RUN_AS_TAG_KEY} source to follow into Entra ID (see abac); --entra-attribute names one`,
@@ -99,10 +105,14 @@ async function readEntra(input: DoctorInput, source: string | undefined): Promis
   const graph = graphClient();
   const chosen = await entraAttribute(graph, input, source as string);
   if (chosen.mapping?.ok === false || chosen.attribute === undefined) return chosen;
-  const found = await readUserAttribute(graph, input.user, chosen.attribute);
-  if (!found) return chosen;
-  const userPrincipalName = found.user.userPrincipalName ?? found.user.id;
-  return { ...chosen, user: { userPrincipalName, value: found.value } };
+  for (const name of names) {
+    const found = await readUserAttribute(graph, name, chosen.attribute);
+    if (found) {
+      const userPrincipalName = found.user.userPrincipalName ?? found.user.id;
+      return { ...chosen, user: { userPrincipalName, value: found.value } };
+    }
+  }
+  return chosen;
 }
 
 /** The account's place in the organisation; an account the organisation does not have is bad input. */
@@ -146,7 +156,7 @@ async function readAccountCell(input: DoctorInput, org: OrganizationsClient): Pr
   };
 }
 
-/** The identity side: the ABAC configuration, then the user and their Entra ID attribute by the source it maps. */
+/** The identity side: the ABAC configuration, then the user, then their Entra ID attribute by the source it maps. */
 async function readIdentity(
   input: DoctorInput,
 ): Promise<Pick<DoctorReads, "entra" | "identityCenter" | "identityUser">> {
@@ -163,26 +173,29 @@ async function readIdentity(
       ? abacVerdict(identityCenter.value.abac, identityCenter.value.instanceArn, undefined).source
       : undefined;
   const source = liveSource ?? input.declaredSource;
-  const [entra, identityUser] = await Promise.all([
-    input.entra ? settle(() => readEntra(input, source)) : undefined,
-    settle(async () => {
-      const { identityStoreId } = await center;
-      // userName stands in for the path when no source is known: the user is still looked up.
-      const path = source === undefined ? "userName" : sourcePath(source);
-      const user = await findUser(identityStore, identityStoreId, input.user, path);
-      if (!user) {
-        throw new DoctorUsageError(
-          `option '--user ${input.user}': no user with that userName or email in identity store ${identityStoreId}`,
-        );
-      }
-      return {
-        userName: user.UserName ?? input.user,
-        userId: user.UserId ?? "",
-        source,
-        value: source === undefined ? undefined : attributeValue(user, path),
-      };
-    }),
-  ]);
+  // Entra ID knows the user by userPrincipalName or mail, which provisioning made the userName and email.
+  const names = new Set([input.user]);
+  const identityUser = await settle(async () => {
+    const { identityStoreId } = await center;
+    // userName stands in for the path when no source is known: the user is still looked up.
+    const path = source === undefined ? "userName" : sourcePath(source);
+    const user = await findUser(identityStore, identityStoreId, input.user, path);
+    if (!user) {
+      throw new DoctorUsageError(
+        `option '--user ${input.user}': no user with that userName or email in identity store ${identityStoreId}`,
+      );
+    }
+    for (const name of [user.UserName, ...(user.Emails ?? []).map(({ Value }) => Value)]) {
+      if (name) names.add(name);
+    }
+    return {
+      userName: user.UserName ?? input.user,
+      userId: user.UserId ?? "",
+      source,
+      value: source === undefined ? undefined : attributeValue(user, path),
+    };
+  });
+  const entra = input.entra ? await settle(() => readEntra(input, source, [...names])) : undefined;
   return { entra, identityCenter, identityUser };
 }
 

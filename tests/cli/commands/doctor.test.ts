@@ -200,6 +200,13 @@ describe("ssm-runas doctor", function () {
     expect(report.verdict("entra")).to.include({ verdict: "SKIPPED", value: null });
   });
 
+  it("finds the Entra ID user by the identity store's email when --user is the userName", async () => {
+    const report = await doctorJson("alice", "dev-1");
+    expect(report.code).to.equal(0);
+    expect(report.verdict("entra")).to.include({ verdict: "OK", value: "alice" });
+    expect(report.verdict("entra")?.detail).to.match(/^mailNickname of alice@example\.com; /);
+  });
+
   it("names the identity store for a user with no attribute", async () => {
     const report = await doctorJson("carol", "dev-1", "--no-entra");
     expect(report.code).to.equal(1);

@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { exitTwoOnUsageErrors } from "./options";
 import { registerAbacCommand } from "./commands/abac";
 import { registerAuditCommand } from "./commands/audit";
+import { registerDoctorCommand } from "./commands/doctor";
 import { registerEntraCommand } from "./commands/entra";
 import { registerSynthCommand } from "./commands/synth";
 import { registerVerifyCommand } from "./commands/verify";
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerVerifyCommand(program);
   registerAbacCommand(program);
+  registerDoctorCommand(program);
   registerEntraCommand(program);
   return program;
 }

@@ -15,6 +15,7 @@ import {
   unmanagedRegions,
   withChecks,
   writerFinding,
+  type Finding,
 } from "../auditChecks";
 import { outOfScopeReason, rowContext, suspendedDetail, unreadRows, type StackScope } from "../auditContext";
 import {
@@ -75,6 +76,43 @@ export interface AuditResult {
   stackSetProblem?: string;
 }
 
+export interface CellInput {
+  accountId: string;
+  region: string;
+  /** The caller's partition: the writer's ARN, which the reconcile rules must target, is built in it. */
+  partition: string;
+  /** undefined: the caller's own account. */
+  credentials: Credentials | undefined;
+  expectedUser: string;
+  /** false: break-glass is expected. */
+  runAsEnabled: boolean;
+  allowedSessionDocuments: readonly string[];
+}
+
+/** One account × region judged: the RunShell document's row, and what the checks beside it found. */
+export interface CellFindings {
+  document: AuditRow;
+  bypass?: Finding;
+  writer?: Finding;
+}
+
+/** The reads of one account × region (the RunShell document, the other Session documents, the writer), judged. */
+export async function readCell(cell: CellInput): Promise<CellFindings> {
+  const { accountId, region, credentials, expectedUser, runAsEnabled } = cell;
+  const functionArn = `arn:${cell.partition}:lambda:${region}:${accountId}:function:${WRITER_FUNCTION_NAME}`;
+  // JSON whatever format the document was saved in: one parser then reads them all.
+  const [document, sessionDocuments, writer] = await Promise.all([
+    readRunShellDocument(region, credentials, "JSON"),
+    readSessionDocuments(region, credentials, cell.allowedSessionDocuments),
+    readWriter(region, credentials, functionArn),
+  ]);
+  return {
+    document: classifyDocument(accountId, region, document, expectedUser, runAsEnabled),
+    bypass: bypassFinding(sessionDocuments),
+    writer: writerFinding(writer, expectedUser, runAsEnabled),
+  };
+}
+
 /** Fails (throws) only when the audit as a whole cannot run, e.g. the accounts cannot be listed. */
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const sts = new STSClient(clientConfig());
@@ -116,19 +154,17 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     const guardrailCheck = guardrailFinding(guardrailRead);
     const accountRows: AuditRow[] = [];
     for (const region of options.regions) {
-      const functionArn = `arn:${caller.partition}:lambda:${region}:${account.id}:function:${WRITER_FUNCTION_NAME}`;
-      // JSON whatever format the document was saved in: one parser then reads them all.
-      const [document, sessionDocuments, writer] = await Promise.all([
-        readRunShellDocument(region, credentials, "JSON"),
-        readSessionDocuments(region, credentials, allowed),
-        readWriter(region, credentials, functionArn),
-      ]);
+      const cell = await readCell({
+        accountId: account.id,
+        region,
+        partition: caller.partition,
+        credentials,
+        expectedUser,
+        runAsEnabled,
+        allowedSessionDocuments: allowed,
+      });
       accountRows.push(
-        withChecks(classifyDocument(account.id, region, document, expectedUser, runAsEnabled), {
-          bypass: bypassFinding(sessionDocuments),
-          writer: writerFinding(writer, expectedUser, runAsEnabled),
-          guardrail: guardrailCheck,
-        }),
+        withChecks(cell.document, { bypass: cell.bypass, writer: cell.writer, guardrail: guardrailCheck }),
       );
       options.onRowDone?.();
     }

@@ -1,4 +1,4 @@
-// Identity-store reads: every user, or one by user name, with the enterprise extension when the RunAs source
+// Identity-store reads: every user, or one by user name or email, with the enterprise extension when the RunAs source
 // lives there (the standard attributes come without asking).
 import {
   DescribeUserCommand,
@@ -49,19 +49,38 @@ export async function readUserValues(
   }));
 }
 
-export async function describeUserByName(
+/**
+ * The user whose userName, else whose email, is `userNameOrEmail` (the identity store's two unique attributes,
+ * `userName` and `emails.value`); undefined when neither finds one.
+ */
+export async function findUser(
   identityStore: IdentitystoreClient,
   identityStoreId: string,
-  userName: string,
+  userNameOrEmail: string,
   path: string,
-): Promise<User> {
-  const { UserId } = await identityStore.send(
-    new GetUserIdCommand({
-      IdentityStoreId: identityStoreId,
-      AlternateIdentifier: { UniqueAttribute: { AttributePath: "userName", AttributeValue: userName } },
-    }),
-  );
-  return identityStore.send(
-    new DescribeUserCommand({ IdentityStoreId: identityStoreId, UserId, Extensions: extensionsFor(path) }),
-  );
+): Promise<User | undefined> {
+  for (const attributePath of ["userName", "emails.value"]) {
+    let userId: string | undefined;
+    try {
+      ({ UserId: userId } = await identityStore.send(
+        new GetUserIdCommand({
+          IdentityStoreId: identityStoreId,
+          AlternateIdentifier: {
+            UniqueAttribute: { AttributePath: attributePath, AttributeValue: userNameOrEmail },
+          },
+        }),
+      ));
+    } catch (err) {
+      if ((err as Error).name === "ResourceNotFoundException") continue;
+      throw err;
+    }
+    return identityStore.send(
+      new DescribeUserCommand({
+        IdentityStoreId: identityStoreId,
+        UserId: userId,
+        Extensions: extensionsFor(path),
+      }),
+    );
+  }
+  return undefined;
 }

@@ -15,8 +15,8 @@ import {
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
 import { RUN_AS_TAG_KEY, RUN_SHELL_DOCUMENT_NAME } from "../../policypack/rules/names";
-import { sessionUserProblem } from "../../policypack/rules/values";
 import { classifyDocument } from "../auditRows";
+import { abacVerdict, documentVerdict, runAsValueVerdict } from "../chainVerdicts";
 import { describeError } from "../errors";
 import { expectedUserFor, type UserExpectation } from "../expectedUser";
 import { attributeValue, sourcePath } from "../userAttributes";
@@ -25,12 +25,11 @@ import {
   classifyWriteProbe,
   exemptionMatching,
   fail,
-  pass,
   type StepResult,
 } from "../verifySteps";
 import { clientConfig, credentialsFor, roleArn, whoAmI, type Credentials } from "./clients";
 import { describeAbac, resolveIdentityCenter, ssoAdminClient, type IdentityCenter } from "./identityCenter";
-import { describeUserByName, identityStoreClient } from "./identityStore";
+import { findUser, identityStoreClient } from "./identityStore";
 import { ancestorsOf } from "./organization";
 import { readRunShellDocument } from "./runShellDocument";
 
@@ -151,14 +150,12 @@ async function checkAbac(
   center: IdentityCenter,
   declared: string | undefined,
 ): Promise<{ step: StepResult; source?: string }> {
-  const abac = await describeAbac(ssoAdmin, center.instanceArn);
-  if (!abac.enabled) return { step: fail(title, abac.reason) };
-  const source = abac.attributes.find(({ key }) => key === RUN_AS_TAG_KEY)?.source;
-  if (!source) return { step: fail(title, `${center.instanceArn} has no ${RUN_AS_TAG_KEY} attribute`) };
-  if (declared && declared !== source) {
-    return { step: fail(title, `it maps ${source}, but ${declared} is declared`), source };
-  }
-  return { step: pass(title, `from ${source} on ${center.instanceArn}`), source };
+  const { source, ...verdict } = abacVerdict(
+    await describeAbac(ssoAdmin, center.instanceArn),
+    center.instanceArn,
+    declared,
+  );
+  return { step: { title, ...verdict }, source };
 }
 
 async function checkUser(
@@ -170,12 +167,9 @@ async function checkUser(
 ): Promise<StepResult> {
   if (!source) return fail(title, `no ${RUN_AS_TAG_KEY} source known: pass --stack or --source`);
   const path = sourcePath(source);
-  const user = await describeUserByName(identityStore, center.identityStoreId, userName, path);
-  const value = attributeValue(user, path);
-  if (value === undefined) return fail(title, `${path} is empty: sessions fall back to the default user`);
-  const problem = sessionUserProblem(value);
-  if (problem) return fail(title, `${path} is ${JSON.stringify(value)}: ${problem}`);
-  return pass(title, `${path} is ${JSON.stringify(value)}`);
+  const user = await findUser(identityStore, center.identityStoreId, userName, path);
+  if (!user) return fail(title, `no user ${userName} in identity store ${center.identityStoreId}`);
+  return { title, ...runAsValueVerdict(path, attributeValue(user, path)) };
 }
 
 async function checkDocument(
@@ -186,12 +180,7 @@ async function checkDocument(
 ): Promise<StepResult> {
   const read = await readRunShellDocument(input.region, credentials, "JSON");
   const row = classifyDocument(input.accountId, input.region, read, expectedUser);
-  if (row.status !== "COMPLIANT") return fail(title, `${row.status}: ${row.detail}`);
-  const versions =
-    row.defaultVersion === row.latestVersion
-      ? ""
-      : ` (default v${row.defaultVersion} and latest v${row.latestVersion} alike)`;
-  return pass(title, `runAsDefaultUser is "${expectedUser}" as expected${versions}`);
+  return { title, ...documentVerdict(row, expectedUser) };
 }
 
 // The probe writes the document's latest content back unchanged, so it changes nothing even where no SCP

@@ -1,6 +1,6 @@
 // `ssm-runas entra check`: layer 1 of the chain, read from Microsoft Graph. The IAM Identity Center
 // application's provisioning job runs, and maps a per-user attribute onto the SCIM attribute the stack's
-// SSMSessionRunAs source reads; no SAML claim overrides it with a group-dependent value.
+// SSMSessionRunAs source reads; no SAML claim for it takes its value from groups or roles.
 import type { Command } from "commander";
 import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
 import { claimsMappingPolicies, findApplication, jobSchema, provisioningJobs } from "../graph/application";
@@ -55,7 +55,7 @@ export function registerEntraCheckCommand(entra: Command) {
       "Check the Entra ID side (Microsoft Graph, read-only): the IAM Identity Center application's provisioning " +
         "job runs, is not quarantined and has completed a cycle; its user mapping fills the SCIM attribute the " +
         `stack's ${RUN_AS_TAG_KEY} source reads from per-user attributes (directly, or an expression of them; ` +
-        "not a constant, not group membership or app roles), flowing Always; and no SAML claim overrides it with a group-dependent value",
+        "not a constant, not group membership or app roles), flowing Always; and no SAML claim for it takes its value from groups or roles (several values reject the sign-in)",
     )
     .summary(`Check that Entra ID provisions ${RUN_AS_TAG_KEY}'s source from a per-user attribute`);
   addEntraOptions(command);

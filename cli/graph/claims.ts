@@ -1,6 +1,9 @@
-// Pure verdict on the SAML claim that would override the SCIM value of SSMSessionRunAs. Graph v1.0 exposes
-// claims mapping policies assigned to the service principal; the claims the Entra admin center edits
-// (Single sign-on > Attributes & Claims) are not in v1.0, so those are left for a person to look at.
+// Pure verdict on a SAML claim for SSMSessionRunAs. While the ABAC configuration maps SSMSessionRunAs (the stack
+// always does), IAM Identity Center sends its identity store's value and ignores the claim's (AWS, IAM Identity
+// Center user guide, "Enable and configure attributes for access control"); the claim takes over only if that
+// mapping goes. A claim filled from groups or roles can still carry several values, which rejects the sign-in.
+// Graph v1.0 exposes claims mapping policies assigned to the service principal; the claims the Entra admin
+// center edits (Single sign-on > Attributes & Claims) are not in v1.0, so those are left for a person.
 import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
 import { check, fail, pass, type StepResult } from "../verifySteps";
 
@@ -21,13 +24,14 @@ interface ClaimSchemaEntry {
 
 const TITLE = `SAML claim ${RUN_AS_TAG_KEY}`;
 // Claims whose value comes from groups or roles: several values reject the sign-in.
+const IGNORED = `ignored while the ABAC configuration maps ${RUN_AS_TAG_KEY}: IAM Identity Center sends its identity store's value`;
 const GROUP_CLAIM_IDS = new Set(["groups", "roles", "assignedroles", "memberof"]);
 
 /** What to look at by hand, in the admin center, where Graph v1.0 cannot. */
 export const CLAIMS_BY_HAND =
   "also check by hand in the Entra admin center (Enterprise applications > the app > Single sign-on > " +
   `Attributes & Claims): no claim ${RUN_AS_SAML_CLAIM}, or one with a single per-user source and no claim ` +
-  "conditions, since it overrides the SCIM value";
+  "conditions (IAM Identity Center ignores its value while ABAC maps the key, but several values reject the sign-in)";
 
 function claimEntries(policy: ClaimsMappingPolicy): ClaimSchemaEntry[] {
   return (policy.definition ?? []).flatMap((text) => {
@@ -58,9 +62,9 @@ export function claimStep(policies: readonly ClaimsMappingPolicy[]): StepResult 
   }
   const [{ policy, entry }] = claims;
   if (entry.Value !== undefined) {
-    return fail(
+    return check(
       TITLE,
-      `policy ${policy} sets the constant "${entry.Value}": every user gets the same Linux user`,
+      `policy ${policy} sets the constant "${entry.Value}", ${IGNORED}; remove it: without that mapping every user would get the same Linux user`,
     );
   }
   if (GROUP_CLAIM_IDS.has((entry.ID ?? "").toLowerCase())) {
@@ -72,12 +76,12 @@ export function claimStep(policies: readonly ClaimsMappingPolicy[]): StepResult 
   if (entry.TransformationId) {
     return check(
       TITLE,
-      `policy ${policy} fills it with transformation ${entry.TransformationId}, which overrides the SCIM value: check that it reads only per-user attributes`,
+      `policy ${policy} fills it with transformation ${entry.TransformationId}, ${IGNORED}; check that it reads only per-user attributes (several values reject the sign-in)`,
     );
   }
   return pass(
     TITLE,
-    `policy ${policy} fills it from the ${entry.Source ?? "user"} attribute ${entry.ID}, which overrides the SCIM value`,
+    `policy ${policy} fills it from the ${entry.Source ?? "user"} attribute ${entry.ID}, one value per user; ${IGNORED}`,
   );
 }
 

@@ -58,7 +58,8 @@ describe("ssm-runas entra check (Graph test server)", function () {
       `PASS  mapping to ${EMPLOYEE_NUMBER} flow type: Always: every change in Entra ID reaches IAM Identity Center`,
       `CHECK SAML claim SSMSessionRunAs: no claims mapping policy sets it; also check by hand in the Entra admin ` +
         `center (Enterprise applications > the app > Single sign-on > Attributes & Claims): no claim ${CLAIM}, or ` +
-        "one with a single per-user source and no claim conditions, since it overrides the SCIM value",
+        "one with a single per-user source and no claim conditions (IAM Identity Center ignores its value while ABAC " +
+        "maps the key, but several values reject the sign-in)",
     ]);
   });
 
@@ -191,7 +192,8 @@ describe("ssm-runas entra check (Graph test server)", function () {
     const ok = await check(perUser);
     expect(ok.code, ok.stdout).to.equal(0);
     expect(ok.stdout).to.include(
-      "PASS  SAML claim SSMSessionRunAs: policy AWS session tags fills it from the user attribute employeeid, which overrides the SCIM value",
+      "PASS  SAML claim SSMSessionRunAs: policy AWS session tags fills it from the user attribute employeeid, one value " +
+        "per user; ignored while the ABAC configuration maps SSMSessionRunAs: IAM Identity Center sends its identity store's value",
     );
     const groups = withEmployeeNumber(attributeSource("employeeId"));
     groups.claimsMappingPolicies.push(claimsMappingPolicy(CLAIM, { Source: "user", ID: "groups" }));

@@ -1,6 +1,6 @@
 // The audit's I/O shell: list the accounts, and in each account × region read the RunShell document, the
-// account's own Session documents and the writer through read-only calls (AssumeRole, then SSM, Lambda and
-// EventBridge reads), the SCPs on each account's path with the caller's own credentials (Organizations, cached
+// account's own Session documents, the writer and (with --fallback-user) the fallback-user association's reach
+// through read-only calls (AssumeRole, then SSM, Lambda and EventBridge reads), the SCPs on each account's path with the caller's own credentials (Organizations, cached
 // per target), the account's enabled regions (EC2 DescribeRegions), and once the RunShell StackSet's instances
 // (CloudFormation); the pure classifiers (../auditRows, ../auditChecks, ../auditContext, ../stackInstances) turn
 // the reads into rows. Accounts outside the stack's scope and suspended ones are reported without a read.
@@ -9,6 +9,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { SESSION_GUARDRAIL_POLICY_NAME, WRITER_FUNCTION_NAME } from "../../policypack/rules/names";
 import {
   bypassFinding,
+  fallbackUserFinding,
   guardrailFinding,
   missingGuardrails,
   unmanagedRegionRow,
@@ -29,7 +30,13 @@ import {
 import { forEachWithConcurrency, type BackoffPolicy } from "../concurrency";
 import { expectedUserFor, type UserExpectation } from "../expectedUser";
 import { indexStackInstances, withStackInstance } from "../stackInstances";
-import { readEnabledRegions, readSessionDocuments, readWriter, guardrailReader } from "./auditChecks";
+import {
+  guardrailReader,
+  readEnabledRegions,
+  readFallbackUser,
+  readSessionDocuments,
+  readWriter,
+} from "./auditChecks";
 import { clientConfig, credentialsFor, whoAmI, type Credentials } from "./clients";
 import { accountsInScope, type OrganizationAccount } from "./organization";
 import { readRunShellDocument } from "./runShellDocument";
@@ -53,6 +60,8 @@ export interface AuditOptions {
    * is attached to get no UNMANAGED_REGION rows.
    */
   restrictSessionRegions?: boolean;
+  /** Count the Linux managed nodes the fallback-user association has not reached (FALLBACK_USER_PENDING). */
+  fallbackUser?: boolean;
   /** List each account's enabled regions and report those outside `regions` (default true). */
   regionScan?: boolean;
   /** Called as accounts are found, with the number of reads they add (one per region, one for the scan). */
@@ -118,16 +127,18 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     for (const region of options.regions) {
       const functionArn = `arn:${caller.partition}:lambda:${region}:${account.id}:function:${WRITER_FUNCTION_NAME}`;
       // JSON whatever format the document was saved in: one parser then reads them all.
-      const [document, sessionDocuments, writer] = await Promise.all([
+      const [document, sessionDocuments, writer, fallbackUser] = await Promise.all([
         readRunShellDocument(region, credentials, "JSON"),
         readSessionDocuments(region, credentials, allowed),
         readWriter(region, credentials, functionArn),
+        options.fallbackUser ? readFallbackUser(region, credentials) : undefined,
       ]);
       accountRows.push(
         withChecks(classifyDocument(account.id, region, document, expectedUser, runAsEnabled), {
           bypass: bypassFinding(sessionDocuments),
           writer: writerFinding(writer, expectedUser, runAsEnabled),
           guardrail: guardrailCheck,
+          fallbackUser: fallbackUser && fallbackUserFinding(fallbackUser),
         }),
       );
       options.onRowDone?.();

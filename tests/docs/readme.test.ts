@@ -23,7 +23,10 @@ import { STACK_CONFIG_KEYS } from "../../config/schema";
 import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
 import { enforceIamPolicies, seedOrganization, type SeededDocuments } from "../../testing/seedOrganization";
 import { runCliInProcess } from "../support/cliInProcess";
-import { mockStateManager } from "../support/stateManager";
+import { mockStateManager, type RegionNodes } from "../support/stateManager";
+
+/** State Manager as the runbook's audits find it by default: every Linux node ran the fallback-user association. */
+const EVERY_NODE_DONE: RegionNodes = { succeeded: 3, linuxNodes: 3 };
 
 const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "cli", "ssm-runas.js");
@@ -715,7 +718,11 @@ describe("documentation", () => {
         return map;
       }
 
-      async function runAudit(words: string[], ids: Map<string, string>) {
+      async function runAudit(
+        words: string[],
+        ids: Map<string, string>,
+        nodes: RegionNodes = EVERY_NODE_DONE,
+      ) {
         const args = words.map((w) => ids.get(w) ?? w);
         const unmapped = args.filter(
           (w) => /^(ou-|r-)/.test(w) && !ids.has(w) && ![...ids.values()].includes(w),
@@ -734,8 +741,8 @@ describe("documentation", () => {
             fs.writeFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), text);
           }
           // In process, so that aws-sdk-client-mock can answer the State Manager reads of --fallback-user,
-          // which moto lacks: every Linux node has run the fallback-user association.
-          const stateManager = mockStateManager(() => ({ succeeded: 3, linuxNodes: 3 }));
+          // which moto lacks: by default every Linux node has run the fallback-user association.
+          const stateManager = mockStateManager(() => nodes);
           try {
             const run = await runCliInProcess([...args, "--project-dir", projectDir], env);
             return { status: run.code, stdout: run.stdout, stderr: run.stderr };
@@ -755,6 +762,19 @@ describe("documentation", () => {
           const run = await runAudit(words, ids);
           expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).to.equal(0);
           expect(run.stdout).to.match(/COMPLIANT/);
+        }
+      }).timeout(300_000);
+
+      it("…and its pre-flight (--fallback-user) shows Linux nodes without the fallback user as FALLBACK_USER_PENDING (exit 1)", async () => {
+        const preflight = audits().filter(({ words }) => words.includes("--fallback-user"));
+        expect(preflight.length, "pre-flight audits in the runbook").to.be.greaterThanOrEqual(1);
+        const ids = await seed();
+        for (const { command, words } of preflight) {
+          const run = await runAudit(words, ids, { succeeded: 2, linuxNodes: 3 });
+          expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).to.equal(1);
+          expect(run.stdout).to.match(
+            /FALLBACK_USER_PENDING\s.*1 of 3 Linux managed nodes without a successful run/,
+          );
         }
       }).timeout(300_000);
 

@@ -226,7 +226,7 @@ export interface FallbackUserState {
 
 /**
  * How many Linux managed nodes may not have the fallback user yet: those beyond the association's successful
- * targets. Windows nodes cannot run AWS-RunShellScript, so they never count as successes, nor here as Linux.
+ * targets. AWS-RunShellScript never runs on Windows nodes, so they never count as successes, nor here as Linux.
  */
 export function fallbackUserPending({ succeeded, linuxNodes }: FallbackUserState): number {
   return succeeded === null ? linuxNodes : Math.max(0, linuxNodes - succeeded);

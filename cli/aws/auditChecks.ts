@@ -144,7 +144,7 @@ export async function readFallbackUser(
     const filter = [{ key: "AssociationName" as const, value: FALLBACK_USER_ASSOCIATION_NAME }];
     for await (const page of paginateListAssociations({ client: ssm }, { AssociationFilterList: filter })) {
       for (const { AssociationName, Overview } of page.Associations ?? []) {
-        // The filter matches by prefix in some SDK renditions: only the exact name counts.
+        // The API reference does not say whether the name filter matches exactly: only the exact name counts.
         if (AssociationName !== FALLBACK_USER_ASSOCIATION_NAME) continue;
         succeeded = (succeeded ?? 0) + (Overview?.AssociationStatusAggregatedCount?.Success ?? 0);
       }

@@ -1,6 +1,7 @@
 // The CloudFormation template the RunShell StackSet deploys into every member account × region: the writer
-// Lambda, its role and log group, the custom resource that runs it, the rules that re-run it on drift, and
-// the State Manager association that creates the fallback user on every Linux managed node. Pure: the same code in, the same template out.
+// Lambda, its role and log group, the custom resource that runs it, the rules that re-run it on drift, and the
+// State Manager association that creates the fallback user on every Linux managed node. Pure: the same code
+// in, the same template out.
 import {
   FALLBACK_USER_ASSOCIATION_NAME,
   ON_DELETE_PARAMETER,
@@ -154,7 +155,8 @@ export interface TemplateOptions {
 
 /**
  * Runs AWS-RunShellScript on every managed node, whatever RunAs is (break-glass included): the user must be
- * there before RunAs is switched on. Windows nodes cannot run the document; their runs fail and change nothing.
+ * there before RunAs is switched on. State Manager has no platform target key; the document itself is for Linux
+ * and macOS only, so its script never runs on Windows nodes.
  */
 function fallbackUserAssociation() {
   return {

@@ -17,7 +17,7 @@ import { mockStateManager, type RegionNodes } from "../../support/stateManager";
 const USER = "ssm-fallback";
 const ON = { runAsEnabled: true, runAsDefaultUser: USER };
 const OFF = { runAsEnabled: false, runAsDefaultUser: USER };
-/** Every Linux node done; a Windows node's failed run does not count against it. */
+/** Every Linux node done; Windows nodes (counted as failed targets here) do not count against it. */
 const DONE: RegionNodes = { succeeded: 12, linuxNodes: 12, windowsNodes: 3 };
 /** 70 Linux nodes (two pages), 61 done. */
 const PENDING: RegionNodes = { succeeded: 61, linuxNodes: 70, windowsNodes: 1 };

@@ -48,6 +48,7 @@ function declareRunShell(config: StackConfig, context: DeclareContext) {
   const args = {
     defaultUser: config.runAsDefaultUser,
     runAsEnabled: config.runAsEnabled,
+    ensureFallbackUser: config.ensureFallbackUser,
     deploymentTargets: config.deploymentTargets,
     organizationalUnitOverrides: config.organizationalUnitOverrides,
     regions: config.regions,

@@ -1,8 +1,10 @@
 // Pure judgement of what, besides the RunShell document, a row needs to be COMPLIANT: no self-owned Session
 // document in the account × region that bypasses RunAs, a healthy writer (function and both reconcile rules),
-// and the guardrail SCPs attached on the account's path. The reads are done at the edge (./aws/auditChecks); this
+// the guardrail SCPs attached on the account's path, and (with --fallback-user) the fallback user on every
+// Linux managed node. The reads are done at the edge (./aws/auditChecks); this
 // module only judges them, and folds the findings into the document's row in one fixed precedence.
 import {
+  FALLBACK_USER_ASSOCIATION_NAME,
   RECONCILE_DAILY_RULE_NAME,
   RECONCILE_ON_CHANGE_RULE_NAME,
   RUN_AS_DEFAULT_USER_VARIABLE,
@@ -210,12 +212,50 @@ export function guardrailFinding(read: CheckRead<GuardrailState>): Finding | und
   };
 }
 
+// --- the fallback user ------------------------------------------------------------------------------------
+
+export interface FallbackUserState {
+  /**
+   * The fallback-user association's targets that last ran it successfully (State Manager's aggregated count by
+   * status), or null when the account × region has no association of that name.
+   */
+  succeeded: number | null;
+  /** Linux managed nodes registered in the account × region. */
+  linuxNodes: number;
+}
+
+/**
+ * How many Linux managed nodes may not have the fallback user yet: those beyond the association's successful
+ * targets. AWS-RunShellScript never runs on Windows nodes, so they never count as successes, nor here as Linux.
+ */
+export function fallbackUserPending({ succeeded, linuxNodes }: FallbackUserState): number {
+  return succeeded === null ? linuxNodes : Math.max(0, linuxNodes - succeeded);
+}
+
+export function fallbackUserFinding(read: CheckRead<FallbackUserState>): Finding | undefined {
+  if (read.kind === "failed") return { status: "ERROR", detail: `fallback user: ${read.reason}` };
+  const state = read.value;
+  if (state.succeeded === null) {
+    return {
+      status: "FALLBACK_USER_PENDING",
+      detail: `association ${FALLBACK_USER_ASSOCIATION_NAME} is missing: no node gets the fallback user (${state.linuxNodes} Linux managed nodes)`,
+    };
+  }
+  const pending = fallbackUserPending(state);
+  if (pending === 0) return undefined;
+  return {
+    status: "FALLBACK_USER_PENDING",
+    detail: `${pending} of ${state.linuxNodes} Linux managed nodes without a successful run of ${FALLBACK_USER_ASSOCIATION_NAME}`,
+  };
+}
+
 // --- folding the findings into the row ---------------------------------------------------------------------
 
 /**
  * The order a row's status is chosen in when several findings apply: what the document says first (sessions
- * get the wrong user today), then a document that bypasses it today, then what lets it drift back (no writer to
- * repair it, no SCP to stop the change); an ERROR from a check only when nothing definite was found.
+ * get the wrong user today), then Linux nodes that may lack its fallback user (sessions there fail once RunAs
+ * is on), then a document that bypasses it today, then what lets it drift back (no writer to repair it, no SCP
+ * to stop the change); an ERROR from a check only when nothing definite was found.
  */
 export const PRECEDENCE: readonly AuditStatus[] = [
   "ERROR",
@@ -224,6 +264,7 @@ export const PRECEDENCE: readonly AuditStatus[] = [
   "BREAK_GLASS_PENDING",
   "WRONG_USER",
   "LATEST_DIFFERS",
+  "FALLBACK_USER_PENDING",
   "BYPASS_DOCUMENT",
   "WRITER_UNHEALTHY",
   "UNGUARDED",
@@ -233,6 +274,7 @@ export interface RowChecks {
   bypass?: Finding;
   writer?: Finding;
   guardrail?: Finding;
+  fallbackUser?: Finding;
 }
 
 /**
@@ -246,7 +288,7 @@ export function withChecks(row: AuditRow, checks: RowChecks): AuditRow {
   const intended = row.status === "COMPLIANT" || row.status === "BREAK_GLASS";
   const findings: Finding[] = [];
   if (!intended) findings.push({ status: row.status, detail: row.detail });
-  const others = [checks.bypass, checks.writer, checks.guardrail].filter(
+  const others = [checks.fallbackUser, checks.bypass, checks.writer, checks.guardrail].filter(
     (finding): finding is Finding => finding !== undefined,
   );
   const rank = (finding: Finding) =>

@@ -31,6 +31,7 @@ export const STATUS_STYLES: Record<AuditStatus, StatusStyle> = {
   BREAK_GLASS_PENDING: { code: "PEND", background: "#b6e3ff", foreground: "#0a3069" },
   WRONG_USER: { code: "USER", background: "#bc4c00", foreground: "#ffffff" },
   LATEST_DIFFERS: { code: "LATEST", background: "#fff8c5", foreground: "#4d2d00" },
+  FALLBACK_USER_PENDING: { code: "NOUSER", background: "#fbefff", foreground: "#6e40c9" },
   BYPASS_DOCUMENT: { code: "BYPASS", background: "#8250df", foreground: "#ffffff" },
   WRITER_UNHEALTHY: { code: "WRITER", background: "#ffd8b5", foreground: "#762c00" },
   UNGUARDED: { code: "NOSCP", background: "#ffcecb", foreground: "#82071e" },

@@ -77,6 +77,7 @@ const EXPLAINED: readonly AuditStatus[] = [
   "BREAK_GLASS_PENDING",
   "WRONG_USER",
   "LATEST_DIFFERS",
+  "FALLBACK_USER_PENDING",
   "WRITER_UNHEALTHY",
   "ERROR",
 ];

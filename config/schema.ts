@@ -140,6 +140,9 @@ export const stackConfigSchema = z
     runAsDefaultUser: linuxUser,
     // false is break-glass: RunAs off everywhere, every other setting kept (docs/operations.md, "Break-glass").
     runAsEnabled: z.boolean("must be true or false (false: break-glass, RunAs off everywhere)").default(true),
+    ensureFallbackUser: z
+      .boolean("must be true or false (true: a State Manager association creates the fallback user)")
+      .default(true),
     organizationalUnitOverrides: z
       .record(z.string().regex(OU_ID_PATTERN, "keys must be OU ids (ou-xxxx-xxxxxxxx)"), linuxUser)
       .default({}),

@@ -1,6 +1,6 @@
 // The audit's I/O shell: list the accounts, and in each account × region read the RunShell document, the
-// account's own Session documents and the writer through read-only calls (AssumeRole, then SSM, Lambda and
-// EventBridge reads), the SCPs on each account's path with the caller's own credentials (Organizations, cached
+// account's own Session documents, the writer and (with --fallback-user) the fallback-user association's reach
+// through read-only calls (AssumeRole, then SSM, Lambda and EventBridge reads), the SCPs on each account's path with the caller's own credentials (Organizations, cached
 // per target), the account's enabled regions (EC2 DescribeRegions), and once the RunShell StackSet's instances
 // (CloudFormation); the pure classifiers (../auditRows, ../auditChecks, ../auditContext, ../stackInstances) turn
 // the reads into rows. Accounts outside the stack's scope and suspended ones are reported without a read.
@@ -9,6 +9,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { SESSION_GUARDRAIL_POLICY_NAME, WRITER_FUNCTION_NAME } from "../../policypack/rules/names";
 import {
   bypassFinding,
+  fallbackUserFinding,
   guardrailFinding,
   missingGuardrails,
   unmanagedRegionRow,
@@ -30,7 +31,13 @@ import {
 import { forEachWithConcurrency, type BackoffPolicy } from "../concurrency";
 import { expectedUserFor, type UserExpectation } from "../expectedUser";
 import { indexStackInstances, withStackInstance } from "../stackInstances";
-import { readEnabledRegions, readSessionDocuments, readWriter, guardrailReader } from "./auditChecks";
+import {
+  guardrailReader,
+  readEnabledRegions,
+  readFallbackUser,
+  readSessionDocuments,
+  readWriter,
+} from "./auditChecks";
 import { clientConfig, credentialsFor, whoAmI, type Credentials } from "./clients";
 import { accountsInScope, type OrganizationAccount } from "./organization";
 import { readRunShellDocument } from "./runShellDocument";
@@ -54,6 +61,8 @@ export interface AuditOptions {
    * is attached to get no UNMANAGED_REGION rows.
    */
   restrictSessionRegions?: boolean;
+  /** Count the Linux managed nodes the fallback-user association has not reached (FALLBACK_USER_PENDING). */
+  fallbackUser?: boolean;
   /** List each account's enabled regions and report those outside `regions` (default true). */
   regionScan?: boolean;
   /** Called as accounts are found, with the number of reads they add (one per region, one for the scan). */
@@ -87,6 +96,8 @@ export interface CellInput {
   /** false: break-glass is expected. */
   runAsEnabled: boolean;
   allowedSessionDocuments: readonly string[];
+  /** Also read how many Linux nodes the fallback-user association has not yet reached. */
+  fallbackUser?: boolean;
 }
 
 /** One account × region judged: the RunShell document's row, and what the checks beside it found. */
@@ -94,22 +105,26 @@ export interface CellFindings {
   document: AuditRow;
   bypass?: Finding;
   writer?: Finding;
+  fallbackUser?: Finding;
 }
 
-/** The reads of one account × region (the RunShell document, the other Session documents, the writer), judged. */
+/** The reads of one account × region (the RunShell document, the other Session documents, the writer, and when
+ * asked the fallback-user association), judged. */
 export async function readCell(cell: CellInput): Promise<CellFindings> {
   const { accountId, region, credentials, expectedUser, runAsEnabled } = cell;
   const functionArn = `arn:${cell.partition}:lambda:${region}:${accountId}:function:${WRITER_FUNCTION_NAME}`;
   // JSON whatever format the document was saved in: one parser then reads them all.
-  const [document, sessionDocuments, writer] = await Promise.all([
+  const [document, sessionDocuments, writer, fallbackUser] = await Promise.all([
     readRunShellDocument(region, credentials, "JSON"),
     readSessionDocuments(region, credentials, cell.allowedSessionDocuments),
     readWriter(region, credentials, functionArn),
+    cell.fallbackUser ? readFallbackUser(region, credentials) : undefined,
   ]);
   return {
     document: classifyDocument(accountId, region, document, expectedUser, runAsEnabled),
     bypass: bypassFinding(sessionDocuments),
     writer: writerFinding(writer, expectedUser, runAsEnabled),
+    fallbackUser: fallbackUser && fallbackUserFinding(fallbackUser),
   };
 }
 
@@ -162,9 +177,15 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         expectedUser,
         runAsEnabled,
         allowedSessionDocuments: allowed,
+        fallbackUser: options.fallbackUser,
       });
       accountRows.push(
-        withChecks(cell.document, { bypass: cell.bypass, writer: cell.writer, guardrail: guardrailCheck }),
+        withChecks(cell.document, {
+          bypass: cell.bypass,
+          writer: cell.writer,
+          guardrail: guardrailCheck,
+          fallbackUser: cell.fallbackUser,
+        }),
       );
       options.onRowDone?.();
     }

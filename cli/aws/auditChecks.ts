@@ -1,6 +1,7 @@
 // The audit's reads beyond the RunShell document, all read-only: the account × region's own Session documents
 // (ssm:ListDocuments, ssm:GetDocument), the writer (lambda:GetFunctionConfiguration, events:DescribeRule,
-// events:ListTargetsByRule), the account's enabled regions (ec2:DescribeRegions), and, with the caller's own
+// events:ListTargetsByRule), the account's enabled regions (ec2:DescribeRegions), the fallback-user association
+// and the Linux managed nodes (ssm:ListAssociations, ssm:DescribeInstanceInformation), and, with the caller's own
 // credentials, the SCPs on the account's path (organizations:ListRoots, organizations:ListPoliciesForTarget),
 // cached per target. What they mean is ../auditChecks' job.
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
@@ -15,11 +16,22 @@ import {
   OrganizationsClient,
   paginateListPoliciesForTarget,
 } from "@aws-sdk/client-organizations";
-import { GetDocumentCommand, paginateListDocuments, SSMClient } from "@aws-sdk/client-ssm";
-import { RUN_SHELL_DOCUMENT_NAME, WRITER_FUNCTION_NAME } from "../../policypack/rules/names";
+import {
+  GetDocumentCommand,
+  paginateDescribeInstanceInformation,
+  paginateListAssociations,
+  paginateListDocuments,
+  SSMClient,
+} from "@aws-sdk/client-ssm";
+import {
+  FALLBACK_USER_ASSOCIATION_NAME,
+  RUN_SHELL_DOCUMENT_NAME,
+  WRITER_FUNCTION_NAME,
+} from "../../policypack/rules/names";
 import {
   RECONCILE_RULE_NAMES,
   type CheckRead,
+  type FallbackUserState,
   type GuardrailState,
   type ReconcileRule,
   type SessionDocument,
@@ -115,6 +127,44 @@ export async function readWriter(
       reason: `${(err as { operation: string }).operation}: ${(err as Error).message}`,
     };
   }
+}
+
+/**
+ * The fallback-user association's successful targets (its Overview's aggregated count) and the Linux managed
+ * nodes in one account × region. Two paginated reads, whatever the number of nodes (DescribeInstanceInformation
+ * takes at most 50 a page).
+ */
+export async function readFallbackUser(
+  region: string,
+  credentials: Credentials | undefined,
+): Promise<CheckRead<FallbackUserState>> {
+  const ssm = clientFor(SSMClient, region, credentials);
+  let succeeded: number | null = null;
+  try {
+    const filter = [{ key: "AssociationName" as const, value: FALLBACK_USER_ASSOCIATION_NAME }];
+    for await (const page of paginateListAssociations({ client: ssm }, { AssociationFilterList: filter })) {
+      for (const { AssociationName, Overview } of page.Associations ?? []) {
+        // The API reference does not say whether the name filter matches exactly: only the exact name counts.
+        if (AssociationName !== FALLBACK_USER_ASSOCIATION_NAME) continue;
+        succeeded = (succeeded ?? 0) + (Overview?.AssociationStatusAggregatedCount?.Success ?? 0);
+      }
+    }
+  } catch (err) {
+    return failed("ListAssociations", err);
+  }
+  let linuxNodes = 0;
+  try {
+    const filters = [{ Key: "PlatformTypes", Values: ["Linux"] }];
+    for await (const page of paginateDescribeInstanceInformation(
+      { client: ssm, pageSize: 50 },
+      { Filters: filters },
+    )) {
+      linuxNodes += page.InstanceInformationList?.length ?? 0;
+    }
+  } catch (err) {
+    return failed("DescribeInstanceInformation", err);
+  }
+  return { kind: "read", value: { succeeded, linuxNodes } };
 }
 
 export interface EnabledRegion {

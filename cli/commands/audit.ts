@@ -42,12 +42,13 @@ interface AuditCommandOptions extends StackOptions {
   json?: boolean;
   output?: string;
   regionScan: boolean;
+  fallbackUser?: boolean;
 }
 
 const EXIT_CODES = `
 Exit codes: 0 every account × region is COMPLIANT (or BREAK_GLASS, while break-glass is on), OUT_OF_SCOPE or
-SUSPENDED; 1 some are MISSING, RUNAS_DISABLED, BREAK_GLASS_PENDING, WRONG_USER, LATEST_DIFFERS, BYPASS_DOCUMENT,
-WRITER_UNHEALTHY, UNGUARDED, UNMANAGED_REGION or ERROR (an account that cannot be read is an ERROR row, not the
+SUSPENDED; 1 some are MISSING, RUNAS_DISABLED, BREAK_GLASS_PENDING, WRONG_USER, LATEST_DIFFERS,
+FALLBACK_USER_PENDING, BYPASS_DOCUMENT, WRITER_UNHEALTHY, UNGUARDED, UNMANAGED_REGION or ERROR (an account that cannot be read is an ERROR row, not the
 end of the audit) — but for the management account's UNGUARDED and UNMANAGED_REGION rows, which no SCP could
 ever fix; 2 the audit itself failed (bad options, the accounts cannot be listed, --output cannot be written).
 
@@ -57,8 +58,8 @@ of the account's own in that region bypasses RunAs (BYPASS_DOCUMENT), the writer
 there and enabled with the expected user (WRITER_UNHEALTHY), and both guardrail SCPs are attached to the
 account, its OUs or the root (UNGUARDED; the management account always is). When several apply the row takes
 the first of ERROR (document unreadable), MISSING, RUNAS_DISABLED, BREAK_GLASS_PENDING, WRONG_USER,
-LATEST_DIFFERS, BYPASS_DOCUMENT, WRITER_UNHEALTHY, UNGUARDED, ERROR (a check unreadable); the detail names the
-others. Each enabled region outside --regions is an UNMANAGED_REGION row of its own, except in accounts where
+LATEST_DIFFERS, FALLBACK_USER_PENDING, BYPASS_DOCUMENT, WRITER_UNHEALTHY, UNGUARDED, ERROR (a check
+unreadable); the detail names the others. Each enabled region outside --regions is an UNMANAGED_REGION row of its own, except in accounts where
 the session guardrail denies sessions there (the stack's restrictSessionRegions); --no-region-scan skips the
 listing.
 
@@ -82,10 +83,16 @@ document with RunAs off is BREAK_GLASS instead of RUNAS_DISABLED (it passes, wha
 with RunAs still on is BREAK_GLASS_PENDING (break-glass has not reached it yet), and the writer must carry
 RUN_AS_ENABLED "false" so that its reconcile keeps RunAs off. Every other check is the same.
 
+--fallback-user (the rollout's pre-flight, with RunAs still off): a row is FALLBACK_USER_PENDING when the
+association ssm-runas-sync-fallback-user is missing there, or when fewer of its targets last ran it
+successfully than there are Linux managed nodes; the detail says how many of how many. Sessions on such a node
+fail once RunAs is on.
+
 Read-only: the only calls are sts:GetCallerIdentity, sts:AssumeRole, organizations:List*,
 organizations:DescribeOrganization, organizations:DescribeOrganizationalUnit (only for the OUs above --ou),
 cloudformation:ListStackInstances, ssm:DescribeDocument, ssm:GetDocument, ssm:ListDocuments,
-lambda:GetFunctionConfiguration, events:DescribeRule, events:ListTargetsByRule, ec2:DescribeRegions. The caller's
+lambda:GetFunctionConfiguration, events:DescribeRule, events:ListTargetsByRule, ec2:DescribeRegions, and with
+--fallback-user ssm:ListAssociations and ssm:DescribeInstanceInformation. The caller's
 own account is read with the caller's credentials, every other account through --role; the SCPs and the
 StackSet are read with the caller's credentials (management account or delegated administrator).`;
 
@@ -134,6 +141,13 @@ export function registerAuditCommand(program: Command) {
         "--no-region-scan",
         "do not list each account's enabled regions (no UNMANAGED_REGION rows, one call less per account)",
       ),
+    )
+    .addOption(
+      new Option(
+        "--fallback-user",
+        "also count the Linux managed nodes the fallback-user association has not reached " +
+          "(FALLBACK_USER_PENDING; two State Manager reads more per account × region)",
+      ),
     );
   addOutputOptions(audit, AUDIT_OUTPUT_FORMATS)
     .addOption(
@@ -157,6 +171,12 @@ export function registerAuditCommand(program: Command) {
         options.expectRunasDisabled === true,
       );
       if (contradiction) process.stderr.write(`${contradiction}\n`);
+      if (options.fallbackUser && stack && !stack.config.ensureFallbackUser) {
+        usageError(
+          command,
+          `option '--fallback-user': stack ${stack.name} has ensureFallbackUser false, so it deploys no fallback-user association to count`,
+        );
+      }
       const listed = options.regions ?? stack?.config.regions;
       if (!listed) usageError(command, "option '--regions <region...>' is required unless --stack is given");
       const regions = [...new Set(listed)];
@@ -177,6 +197,7 @@ export function registerAuditCommand(program: Command) {
           allowedSessionDocuments: stack?.config.allowedSessionDocuments ?? [],
           restrictSessionRegions: stack?.config.restrictSessionRegions ?? false,
           regionScan: options.regionScan,
+          fallbackUser: options.fallbackUser === true,
           onReadsFound: (count) => progress.add(count),
           onRowDone: () => progress.advance(),
         });

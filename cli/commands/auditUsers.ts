@@ -29,6 +29,7 @@ const USER_COLUMNS: Column<UserRow>[] = [
 ];
 
 interface AuditUsersOptions extends IdentityCenterOptions, StackOptions {
+  all?: boolean;
   source?: string;
   format: OutputFormat;
   json?: boolean;
@@ -39,10 +40,10 @@ async function auditUsers(identityStoreId: string, source: string, region?: stri
   return classifyUsers(await readUserValues(identityStoreClient(region), identityStoreId, path), path);
 }
 
-function renderUserReport(format: OutputFormat, rows: UserRow[]): string {
+function renderUserReport(format: OutputFormat, rows: UserRow[], all: boolean): string {
   return renderReport(format, {
     columns: USER_COLUMNS,
-    rows: rows.filter((row) => row.status !== "OK"),
+    rows: all ? rows : rows.filter((row) => row.status !== "OK"),
     summary: summarize(USER_STATUSES, rows),
   });
 }
@@ -54,12 +55,19 @@ export function registerAuditUsersCommand(audit: Command) {
         "default user), not a valid Linux user name, or shared by two users",
     )
     .summary(`Users whose ${RUN_AS_TAG_KEY} attribute is missing, not a Linux user name, or shared`);
-  addStackOptions(users, `the ${RUN_AS_TAG_KEY} source and the Identity Center instance`).addOption(
-    new Option(
-      "--source <source>",
-      "attribute path to check, e.g. ${path:enterprise.employeeNumber}",
-    ).argParser(parseScimSource),
-  );
+  addStackOptions(users, `the ${RUN_AS_TAG_KEY} source and the Identity Center instance`)
+    .addOption(
+      new Option(
+        "--source <source>",
+        "attribute path to check, e.g. ${path:enterprise.employeeNumber}",
+      ).argParser(parseScimSource),
+    )
+    .addOption(
+      new Option(
+        "--all",
+        "list every user, OK ones too: the Linux user each engineer needs on the nodes they use",
+      ),
+    );
   identityCenterOptions(users);
   addOutputOptions(users)
     .addHelpText(
@@ -83,7 +91,7 @@ export function registerAuditUsersCommand(audit: Command) {
       } catch (err) {
         throw new Error(`audit users failed: ${describeError(err)}`);
       }
-      process.stdout.write(renderUserReport(outputFormat(options), rows));
+      process.stdout.write(renderUserReport(outputFormat(options), rows, options.all === true));
       process.exitCode = rows.every((row) => row.status === "OK") ? 0 : 1;
     });
 }

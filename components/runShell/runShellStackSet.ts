@@ -21,6 +21,8 @@ export interface RunShellStackSetArgs {
   defaultUser: string;
   /** false is break-glass: the writer turns RunAs off everywhere and keeps it off (default true). */
   runAsEnabled?: boolean;
+  /** Create the fallback user (each OU's own, with overrides) on every Linux managed node (default true). */
+  ensureFallbackUser?: boolean;
   /** Root or OU ids; the StackSet also deploys to accounts that join them later. */
   deploymentTargets: string[];
   /** OU id → fallback user for that OU; the OUs must be disjoint from `deploymentTargets` and each other. */
@@ -58,10 +60,10 @@ export function runShellDeployment(name: string, args: RunShellStackSetArgs): Ru
     args.operationPreferences ?? DEFAULT_STACKSET_OPERATION_PREFERENCES;
   let templateBody: string;
   try {
-    templateBody = runShellTemplateBody({
-      code: writerInlineCode(),
-      runtime: args.writerRuntime ?? NEWEST_NODEJS_RUNTIME,
-    });
+    templateBody = runShellTemplateBody(
+      { code: writerInlineCode(), runtime: args.writerRuntime ?? NEWEST_NODEJS_RUNTIME },
+      { ensureFallbackUser: args.ensureFallbackUser ?? true },
+    );
   } catch (error) {
     // Refused at preview, in one line: CloudFormation would only refuse it half-way through an update.
     throw new pulumi.RunError(`${name}: ${(error as Error).message}`);

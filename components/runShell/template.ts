@@ -1,7 +1,9 @@
 // The CloudFormation template the RunShell StackSet deploys into every member account × region: the writer
-// Lambda, its role and log group, the custom resource that runs it, and the rules that re-run it on drift.
-// Pure: the same code in, the same template out.
+// Lambda, its role and log group, the custom resource that runs it, the rules that re-run it on drift, and the
+// State Manager association that creates the fallback user on every Linux managed node. Pure: the same code
+// in, the same template out.
 import {
+  FALLBACK_USER_ASSOCIATION_NAME,
   ON_DELETE_PARAMETER,
   ON_DELETE_PROPERTY,
   RECONCILE_DAILY_RULE_NAME,
@@ -14,6 +16,7 @@ import {
   RUN_AS_ENABLED_VARIABLE,
   RUN_AS_TAG_KEY,
   RUN_SHELL_DOCUMENT_NAME,
+  RUN_SHELL_SCRIPT_DOCUMENT_NAME,
   WRITER_FUNCTION_NAME,
   WRITER_LOG_GROUP_NAME,
   WRITER_ROLE_PATH,
@@ -24,6 +27,7 @@ import {
   SESSION_USER_PATTERN,
   type OnDelete,
 } from "../../policypack/rules/values";
+import { fallbackUserTemplateCommands } from "./fallbackUserScript";
 
 /** CloudFormation's limit on a template passed as a body rather than from S3 (StackSets included). */
 export const TEMPLATE_BODY_LIMIT = 51_200;
@@ -37,6 +41,13 @@ const CUSTOM_RESOURCE_TIMEOUT_SECONDS = 300;
 const WRITER_LOG_RETENTION_DAYS = 365;
 /** CloudTrail-to-EventBridge delivery is best effort: the schedule catches what the change rule misses. */
 const RECONCILE_SCHEDULE = "rate(1 day)";
+/**
+ * A node gets the association when it registers (ApplyOnlyAtCronInterval false); the schedule only puts back a
+ * user deleted since, so daily, like the reconcile, rather than State Manager's 30-minute floor.
+ */
+const FALLBACK_USER_SCHEDULE = "rate(1 day)";
+/** Every managed node of the account and region, those that register later included (CreateAssociation.Targets). */
+const ALL_MANAGED_NODES = [{ Key: "InstanceIds", Values: ["*"] }];
 
 /** Exactly what the writer calls, on the document alone. */
 const WRITER_DOCUMENT_ACTIONS = [
@@ -137,7 +148,35 @@ export interface WriterCode {
   runtime: string;
 }
 
-export function runShellTemplate({ code, runtime }: WriterCode): CloudFormationTemplate {
+export interface TemplateOptions {
+  /** Carry the association that creates the fallback user on every Linux managed node (default true). */
+  ensureFallbackUser?: boolean;
+}
+
+/**
+ * Runs AWS-RunShellScript on every managed node, whatever RunAs is (break-glass included): the user must be
+ * there before RunAs is switched on. State Manager has no platform target key; the document itself is for Linux
+ * and macOS only, so its script never runs on Windows nodes.
+ */
+function fallbackUserAssociation() {
+  return {
+    Type: "AWS::SSM::Association",
+    Properties: {
+      AssociationName: FALLBACK_USER_ASSOCIATION_NAME,
+      Name: RUN_SHELL_SCRIPT_DOCUMENT_NAME,
+      Targets: ALL_MANAGED_NODES,
+      ScheduleExpression: FALLBACK_USER_SCHEDULE,
+      ApplyOnlyAtCronInterval: false,
+      ComplianceSeverity: "HIGH",
+      Parameters: { commands: fallbackUserTemplateCommands(RUN_AS_DEFAULT_USER_PARAMETER) },
+    },
+  };
+}
+
+export function runShellTemplate(
+  { code, runtime }: WriterCode,
+  { ensureFallbackUser = true }: TemplateOptions = {},
+): CloudFormationTemplate {
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: `ssm-runas-sync: keeps ${RUN_SHELL_DOCUMENT_NAME} running sessions as the engineer's own user (RunAs), with a fallback user`,
@@ -265,6 +304,7 @@ export function runShellTemplate({ code, runtime }: WriterCode): CloudFormationT
         { ScheduleExpression: RECONCILE_SCHEDULE },
       ),
       ReconcileDailyPermission: invokedBy("ReconcileDailyRule"),
+      ...(ensureFallbackUser ? { FallbackUserAssociation: fallbackUserAssociation() } : {}),
     },
     Outputs: {
       WriterRoleArn: { Description: "The role the SCP exempts", Value: arnOf("WriterRole") },
@@ -274,8 +314,8 @@ export function runShellTemplate({ code, runtime }: WriterCode): CloudFormationT
 }
 
 /** The template as the StackSet and the management-account stacks take it. */
-export function runShellTemplateBody(writer: WriterCode): string {
-  const body = JSON.stringify(runShellTemplate(writer), null, 2);
+export function runShellTemplateBody(writer: WriterCode, options: TemplateOptions = {}): string {
+  const body = JSON.stringify(runShellTemplate(writer, options), null, 2);
   const bytes = Buffer.byteLength(body);
   if (bytes > TEMPLATE_BODY_LIMIT) {
     throw new Error(

@@ -25,6 +25,10 @@ export const WRITER_FUNCTION_NAME = "ssm-runas-sync-writer";
 export const RECONCILE_ON_CHANGE_RULE_NAME = "ssm-runas-sync-reconcile-on-change";
 export const RECONCILE_DAILY_RULE_NAME = "ssm-runas-sync-reconcile-daily";
 export const WRITER_LOG_GROUP_NAME = "/aws/lambda/ssm-runas-sync-writer";
+/** The State Manager association that creates the fallback user on every Linux managed node (one per region). */
+export const FALLBACK_USER_ASSOCIATION_NAME = "ssm-runas-sync-fallback-user";
+/** The AWS-owned Command document the association runs: a shell script on Linux (and macOS) nodes. */
+export const RUN_SHELL_SCRIPT_DOCUMENT_NAME = "AWS-RunShellScript";
 
 export const RUNSHELL_STACKSET_NAME = "ssm-runas-sync-runshell";
 /** The plain stack that carries the same template into the management account, which StackSets never reach. */

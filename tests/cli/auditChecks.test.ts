@@ -3,6 +3,8 @@
 import { expect } from "chai";
 import {
   bypassFinding,
+  fallbackUserFinding,
+  fallbackUserPending,
   guardrailFinding,
   sessionDocumentBypass,
   unmanagedRegions,
@@ -38,6 +40,7 @@ describe("cli: audit checks", () => {
       "BREAK_GLASS_PENDING",
       "WRONG_USER",
       "LATEST_DIFFERS",
+      "FALLBACK_USER_PENDING",
       "BYPASS_DOCUMENT",
       "WRITER_UNHEALTHY",
       "UNGUARDED",
@@ -161,6 +164,44 @@ describe("cli: audit checks", () => {
     });
   });
 
+  describe("the fallback user", () => {
+    const read = (succeeded: number | null, linuxNodes: number) =>
+      fallbackUserFinding({ kind: "read", value: { succeeded, linuxNodes } });
+
+    it("finds nothing when every Linux node ran the association successfully (or there is none)", () => {
+      expect(read(5, 5)).to.equal(undefined);
+      expect(read(0, 0)).to.equal(undefined);
+    });
+
+    it("counts the Linux nodes beyond the successful targets, never below zero", () => {
+      expect(fallbackUserPending({ succeeded: 3, linuxNodes: 5 })).to.equal(2);
+      // Success on a node since deregistered can outnumber the nodes listed.
+      expect(fallbackUserPending({ succeeded: 6, linuxNodes: 5 })).to.equal(0);
+      expect(read(3, 5)).to.deep.equal({
+        status: "FALLBACK_USER_PENDING",
+        detail: "2 of 5 Linux managed nodes without a successful run of ssm-runas-sync-fallback-user",
+      });
+    });
+
+    it("a missing association is pending whatever the nodes: the ones to come would never get the user", () => {
+      expect(fallbackUserPending({ succeeded: null, linuxNodes: 5 })).to.equal(5);
+      expect(read(null, 0)).to.deep.equal({
+        status: "FALLBACK_USER_PENDING",
+        detail:
+          "association ssm-runas-sync-fallback-user is missing: no node gets the fallback user (0 Linux managed nodes)",
+      });
+    });
+
+    it("says which read failed", () => {
+      expect(
+        fallbackUserFinding({ kind: "failed", reason: "ListAssociations: AccessDeniedException: no" }),
+      ).to.deep.equal({
+        status: "ERROR",
+        detail: "fallback user: ListAssociations: AccessDeniedException: no",
+      });
+    });
+  });
+
   describe("precedence", () => {
     const compliant = classifyDocument(
       "111111111111",
@@ -197,6 +238,18 @@ describe("cli: audit checks", () => {
       expect(withChecks(compliant, { guardrail }).detail).to.equal(
         "g; the RunShell document itself is compliant",
       );
+    });
+
+    it("FALLBACK_USER_PENDING after the document's statuses, before BYPASS_DOCUMENT", () => {
+      const fallbackUser = { status: "FALLBACK_USER_PENDING" as const, detail: "f" };
+      expect(withChecks(disabled, { bypass, fallbackUser }).detail).to.equal(
+        "runAsEnabled is false; also FALLBACK_USER_PENDING: f; also BYPASS_DOCUMENT: b",
+      );
+      expect(withChecks(compliant, { bypass, writer, fallbackUser, guardrail })).to.deep.include({
+        status: "FALLBACK_USER_PENDING",
+        detail:
+          "f; also BYPASS_DOCUMENT: b; also WRITER_UNHEALTHY: w; also UNGUARDED: g; the RunShell document itself is compliant",
+      });
     });
 
     it("a check that could not be read is ERROR only when nothing definite was found", () => {

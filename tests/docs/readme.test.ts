@@ -3,7 +3,8 @@
 // checked by what can run here:
 //   npm run synth …        run for real (to a temporary folder), the files it promises must appear;
 //   npx ssm-runas audit …  those of the rollout runbook run for real against the moto emulator, on an
-//                          organisation seeded to match;
+//                          organisation seeded to match (the State Manager reads of --fallback-user, which
+//                          moto lacks, answered by aws-sdk-client-mock: tests/support/stateManager.ts);
 //   npx ssm-runas …        every subcommand must be listed by its parent's --help, every option by its own;
 //   aws …                  the service, operation and options must exist in botocore's models (what the AWS
 //                          CLI is built from), since no AWS account is reachable;
@@ -21,6 +22,11 @@ import { parse } from "yaml";
 import { STACK_CONFIG_KEYS } from "../../config/schema";
 import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
 import { enforceIamPolicies, seedOrganization, type SeededDocuments } from "../../testing/seedOrganization";
+import { runCliInProcess } from "../support/cliInProcess";
+import { mockStateManager, type RegionNodes } from "../support/stateManager";
+
+/** State Manager as the runbook's audits find it by default: every Linux node ran the fallback-user association. */
+const EVERY_NODE_DONE: RegionNodes = { succeeded: 3, linuxNodes: 3 };
 
 const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "cli", "ssm-runas.js");
@@ -45,7 +51,7 @@ const doc = (file: string) => DOCS.get(file) ?? "";
 const README_MAX_BYTES = 12 * 1024;
 
 // Tools the documents may use that cannot be checked here (they act on an instance, a browser or a git checkout).
-const UNCHECKED_TOOLS = new Set(["getent", "base64", "git", "cd", "whoami"]);
+const UNCHECKED_TOOLS = new Set(["getent", "base64", "git", "cd", "whoami", "jq"]);
 
 const PULUMI_COMMANDS: Record<string, string[] | null> = {
   login: null,
@@ -537,6 +543,7 @@ describe("documentation", () => {
       "extensionAttribute1", // Entra ID user attribute
       "runAsEnabled", // a field of the RunShell document
       "requiredExceptionPrincipals", // a policy pack setting
+      "allowBreakGlass",
       "policyPacks", // pulumi/actions inputs
       "policyPackConfigs",
       "secretsprovider", // lines `pulumi stack init` adds to Pulumi.<stack>.yaml
@@ -711,13 +718,17 @@ describe("documentation", () => {
         return map;
       }
 
-      async function runAudit(words: string[], ids: Map<string, string>) {
+      async function runAudit(
+        words: string[],
+        ids: Map<string, string>,
+        nodes: RegionNodes = EVERY_NODE_DONE,
+      ) {
         const args = words.map((w) => ids.get(w) ?? w);
         const unmapped = args.filter(
           (w) => /^(ou-|r-)/.test(w) && !ids.has(w) && ![...ids.values()].includes(w),
         );
         expect(unmapped, "ids the example stacks do not define").to.deep.equal([]);
-        const env = { ...process.env, ...motoEnvironment(await startMoto()) };
+        const env = motoEnvironment(await startMoto());
         // The stack's own ids stand for the seeded organisation's, so that its deploymentTargets hold the
         // seeded accounts (an account outside them would be OUT_OF_SCOPE, not read).
         const stack = args[args.indexOf("--stack") + 1];
@@ -729,12 +740,15 @@ describe("documentation", () => {
             for (const [documented, seeded] of ids) text = text.split(documented).join(seeded);
             fs.writeFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), text);
           }
-          return spawnSync(process.execPath, [CLI, ...args, "--project-dir", projectDir], {
-            cwd: ROOT,
-            env,
-            encoding: "utf8",
-            timeout: 120_000,
-          });
+          // In process, so that aws-sdk-client-mock can answer the State Manager reads of --fallback-user,
+          // which moto lacks: by default every Linux node has run the fallback-user association.
+          const stateManager = mockStateManager(() => nodes);
+          try {
+            const run = await runCliInProcess([...args, "--project-dir", projectDir], env);
+            return { status: run.code, stdout: run.stdout, stderr: run.stderr };
+          } finally {
+            stateManager.restore();
+          }
         } finally {
           fs.rmSync(projectDir, { recursive: true, force: true });
         }
@@ -748,6 +762,19 @@ describe("documentation", () => {
           const run = await runAudit(words, ids);
           expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).to.equal(0);
           expect(run.stdout).to.match(/COMPLIANT/);
+        }
+      }).timeout(300_000);
+
+      it("…and its pre-flight (--fallback-user) shows Linux nodes without the fallback user as FALLBACK_USER_PENDING (exit 1)", async () => {
+        const preflight = audits().filter(({ words }) => words.includes("--fallback-user"));
+        expect(preflight.length, "pre-flight audits in the runbook").to.be.greaterThanOrEqual(1);
+        const ids = await seed();
+        for (const { command, words } of preflight) {
+          const run = await runAudit(words, ids, { succeeded: 2, linuxNodes: 3 });
+          expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).to.equal(1);
+          expect(run.stdout).to.match(
+            /FALLBACK_USER_PENDING\s.*1 of 3 Linux managed nodes without a successful run/,
+          );
         }
       }).timeout(300_000);
 

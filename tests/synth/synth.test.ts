@@ -44,6 +44,7 @@ const BAD_VALUES: Record<string, unknown> = {
   importExistingAbac: "maybe",
   runAsDefaultUser: "root",
   runAsEnabled: "no",
+  ensureFallbackUser: "yes",
   organizationalUnitOverrides: { "ou-bad": "ops" },
   deploymentTargets: ["123456789012"],
   regions: ["eu-west-9"],

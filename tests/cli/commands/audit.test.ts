@@ -332,6 +332,7 @@ function summaryOf(rows: AuditReportRow[]) {
     BREAK_GLASS_PENDING: 0,
     WRONG_USER: 0,
     LATEST_DIFFERS: 0,
+    FALLBACK_USER_PENDING: 0,
     BYPASS_DOCUMENT: 0,
     WRITER_UNHEALTHY: 0,
     UNGUARDED: 0,
@@ -513,6 +514,7 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
       BREAK_GLASS_PENDING: 0,
       WRONG_USER: 7,
       LATEST_DIFFERS: 1,
+      FALLBACK_USER_PENDING: 0,
       BYPASS_DOCUMENT: 1,
       WRITER_UNHEALTHY: 4,
       UNGUARDED: 5,
@@ -691,7 +693,8 @@ describe("ssm-runas audit (moto, 28 member accounts × 2 regions, IAM enforced)"
     );
     expect(lines.at(-1)).to.equal(
       "COMPLIANT 4  BREAK_GLASS 0  OUT_OF_SCOPE 0  SUSPENDED 0  MISSING 0  RUNAS_DISABLED 0  " +
-        "BREAK_GLASS_PENDING 0  WRONG_USER 0  LATEST_DIFFERS 0  BYPASS_DOCUMENT 0  WRITER_UNHEALTHY 0  " +
+        "BREAK_GLASS_PENDING 0  WRONG_USER 0  LATEST_DIFFERS 0  FALLBACK_USER_PENDING 0  BYPASS_DOCUMENT 0  " +
+        "WRITER_UNHEALTHY 0  " +
         "UNGUARDED 0  UNMANAGED_REGION 0  ERROR 0",
     );
   });

@@ -86,6 +86,25 @@ describe("ssm-runas audit users (moto identity store)", function () {
     });
   });
 
+  it("--all lists every user, OK ones too: what configuration management creates on the nodes", async () => {
+    const result = await runCli(
+      ["audit", "users", "--instance-arn", instanceArn, "--source", "${path:nickName}", "--json", "--all"],
+      { env },
+    );
+    expect(result.code).to.equal(1);
+    const { results } = JSON.parse(result.stdout) as {
+      results: { userName: string; status: string; value: string }[];
+    };
+    expect(
+      results.filter(({ status }) => status === "OK").map(({ userName, value }) => [userName, value]),
+    ).to.deep.equal([
+      ["ann", "ann"],
+      ["gus", "gus"],
+      ["Zed.Jones@example.com", "zed"],
+    ]);
+    expect(results).to.have.length(8);
+  });
+
   it("--stack takes the SSMSessionRunAs source, the instance and its region from Pulumi.<stack>.yaml", async () => {
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-users-"));
     try {

@@ -520,7 +520,17 @@ const CONTROLS: Control[] = [
  * Doors the review found and left open, each for a stated reason: they are asserted open, so closing one fails
  * here and moves it to DOORS.
  */
+/** The fallback-user association: its ARN holds a generated id, and CloudFormation cannot tag it. */
+const FALLBACK_USER_ASSOCIATION = `arn:aws:ssm:${REGION}:${ACCOUNT}:association/8dfe3659-4309-493a-8755-0123456789ab`;
+
 const LEFT_OPEN: (Request & { title: string; reason: string })[] = [
+  ...["ssm:UpdateAssociation", "ssm:DeleteAssociation"].map((action) => ({
+    title: `${action} of the fallback-user association`,
+    action,
+    resources: [FALLBACK_USER_ASSOCIATION],
+    reason:
+      "its ARN is association/<generated id> and AWS::SSM::Association takes no Tags, so no statement can name it; Run Command (out of scope) could remove the user anyway; audit --fallback-user shows it",
+  })),
   {
     title: "ssm:ResumeSession of another user's disconnected session",
     action: "ssm:ResumeSession",

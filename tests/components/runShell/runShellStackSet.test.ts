@@ -191,6 +191,41 @@ describe("RunShellStackSet on the mock runtime", () => {
     });
   });
 
+  it("carries the fallback-user association fed by RunAsDefaultUser, so an override OU's stacks create its own user, and break-glass keeps it", async () => {
+    const { resources } = await runStack(
+      prodConfigWith({
+        deploymentTargets: [OU_A],
+        organizationalUnitOverrides: { [OU_DATA]: "dba" },
+        runAsEnabled: false,
+      }),
+    );
+    const template = JSON.parse(only(resources, STACKSET).inputs.templateBody as string) as {
+      Resources: Record<string, { Type: string; Properties: { Parameters: { commands: unknown[] } } }>;
+    };
+    const association = template.Resources.FallbackUserAssociation;
+    expect(association.Type).to.equal("AWS::SSM::Association");
+    expect(association.Properties.Parameters.commands[0]).to.deep.equal({
+      "Fn::Sub": "user='${RunAsDefaultUser}'",
+    });
+    const overridden = ofType(resources, INSTANCE).filter((i) => placements([i])[0].startsWith(OU_DATA));
+    expect(overridden.map((i) => i.inputs.parameterOverrides)).to.deep.equal(
+      overridden.map(() => ({ RunAsDefaultUser: "dba" })),
+    );
+    expect(overridden).to.have.length.greaterThan(0);
+  });
+
+  it("leaves the association out with ensureFallbackUser false", async () => {
+    const { resources } = await runStack(prodConfigWith({ ensureFallbackUser: false }));
+    const body = only(resources, STACKSET).inputs.templateBody as string;
+    expect(body).to.equal(
+      runShellTemplateBody(
+        { code: writerInlineCode(), runtime: NEWEST_NODEJS_RUNTIME },
+        { ensureFallbackUser: false },
+      ),
+    );
+    expect(body).not.to.include("AWS::SSM::Association");
+  });
+
   it("acts as a delegated administrator when the config says so, on the StackSet and every instance", async () => {
     const { resources } = await runStack(
       prodConfigWith({ stackSetCallAs: "DELEGATED_ADMIN", includeManagementAccount: false }),

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { writerInlineCode } from "../../../lambda/bundle";
+import { fallbackUserScriptLines } from "../../../components/runShell/fallbackUserScript";
 import {
+  FALLBACK_USER_ASSOCIATION_NAME,
   RECONCILE_DAILY_RULE_NAME,
   RECONCILE_ON_CHANGE_RULE_NAME,
   RUN_SHELL_DOCUMENT_NAME,
@@ -242,6 +244,42 @@ describe("RunShell template", () => {
         expect(template.Resources[ruleId].DependsOn).to.equal("RunShellDocument");
       });
     }
+  });
+
+  describe("fallback-user association", () => {
+    const association = () => template.Resources.FallbackUserAssociation;
+
+    it("runs the AWS-owned AWS-RunShellScript on every managed node, new ones at once, then daily", () => {
+      expect(association().Type).to.equal("AWS::SSM::Association");
+      expect(association().Properties).to.deep.include({
+        AssociationName: FALLBACK_USER_ASSOCIATION_NAME,
+        Name: "AWS-RunShellScript",
+        Targets: [{ Key: "InstanceIds", Values: ["*"] }],
+        ScheduleExpression: "rate(1 day)",
+        ApplyOnlyAtCronInterval: false,
+      });
+      expect(FALLBACK_USER_ASSOCIATION_NAME.startsWith("ssm-runas-sync-")).to.equal(true);
+    });
+
+    it("creates exactly the stack's fallback user: its script, the user from the RunAsDefaultUser parameter", () => {
+      const { commands } = association().Properties.Parameters as { commands: unknown[] };
+      const [first, ...body] = commands;
+      const user = "ops-fallback";
+      const resolved = (first as { "Fn::Sub": string })["Fn::Sub"].replace("${RunAsDefaultUser}", user);
+      expect([resolved, ...body]).to.deep.equal(fallbackUserScriptLines(user));
+    });
+
+    it("does not depend on RunAs: nothing in it reads RunAsEnabled, so break-glass keeps creating the user", () => {
+      expect(JSON.stringify(association())).not.to.include("RunAsEnabled");
+      expect(association()).not.to.have.property("Condition");
+    });
+
+    it("is left out with ensureFallbackUser false, and nothing else changes", () => {
+      const without = runShellTemplate(WRITER, { ensureFallbackUser: false });
+      const { FallbackUserAssociation, ...others } = template.Resources;
+      expect(FallbackUserAssociation).to.not.equal(undefined);
+      expect(without.Resources).to.deep.equal(others);
+    });
   });
 
   describe("limits", () => {

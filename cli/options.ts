@@ -108,6 +108,13 @@ export function addStackOptions(command: Command, what: string): Command {
     );
 }
 
+/** --expected-user: the fallback user to expect instead of the stack's (`what` says where it is expected). */
+export function expectedUserOption(what: string): Option {
+  return new Option("--expected-user <name>", `the runAsDefaultUser ${what} (instead of --stack)`)
+    .argParser(parseLinuxUser)
+    .conflicts("stack");
+}
+
 /** --format (one of `formats`, default table) and --json. */
 export function addOutputOptions(command: Command, formats: readonly string[] = OUTPUT_FORMATS): Command {
   return command

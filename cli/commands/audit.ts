@@ -14,11 +14,11 @@ import {
   loadStack,
   outputFormat,
   parseConcurrency,
-  parseLinuxUser,
   parseRoleName,
   regionsOption,
   scopeOption,
   addStackOptions,
+  expectedUserOption,
   type StackOptions,
   usageError,
   expectationOf,
@@ -109,14 +109,7 @@ export function registerAuditCommand(program: Command) {
     audit,
     "the expected user (runAsDefaultUser, organizationalUnitOverrides), runAsEnabled, --regions and the scope (deploymentTargets, includeManagementAccount)",
   )
-    .addOption(
-      new Option(
-        "--expected-user <name>",
-        "the runAsDefaultUser every account should have (instead of --stack)",
-      )
-        .argParser(parseLinuxUser)
-        .conflicts("stack"),
-    )
+    .addOption(expectedUserOption("every account should have"))
     .addOption(
       new Option(
         "--expect-runas-disabled",

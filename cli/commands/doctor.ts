@@ -5,13 +5,13 @@ import { DEFAULT_ROLE_NAME } from "./audit";
 import {
   addOutputOptions,
   addStackOptions,
+  expectedUserOption,
   exitTwoOnUsageErrors,
   expectationOf,
   identityCenterOptions,
   loadStack,
   outputFormat,
   parseAccountId,
-  parseLinuxUser,
   parseRegion,
   parseRoleName,
   usageError,
@@ -83,14 +83,7 @@ export function registerDoctorCommand(program: Command) {
     command,
     `the expected user, the ${RUN_AS_TAG_KEY} source, the instance and the allowed Session documents`,
   )
-    .addOption(
-      new Option(
-        "--expected-user <name>",
-        "the runAsDefaultUser the document should have (instead of --stack)",
-      )
-        .argParser(parseLinuxUser)
-        .conflicts("stack"),
-    )
+    .addOption(expectedUserOption("the document should have"))
     .addOption(new Option("--no-entra", "skip the Entra ID link (for the AWS side only)"))
     .addOption(
       new Option(

@@ -7,11 +7,11 @@ import {
   identityCenterOptions,
   loadStack,
   parseAccountId,
-  parseLinuxUser,
   parseRegion,
   parseRoleName,
   parseScimSource,
   addStackOptions,
+  expectedUserOption,
   usageError,
   type StackOptions,
   expectationOf,
@@ -73,14 +73,7 @@ export function registerVerifyCommand(program: Command) {
         .default(DEFAULT_ROLE_NAME),
     );
   addStackOptions(command, "the expected user, the RunAs source, the instance and the SCP exemptions")
-    .addOption(
-      new Option(
-        "--expected-user <name>",
-        "the runAsDefaultUser the document should have (instead of --stack)",
-      )
-        .argParser(parseLinuxUser)
-        .conflicts("stack"),
-    )
+    .addOption(expectedUserOption("the document should have"))
     .addOption(
       new Option(
         "--source <source>",

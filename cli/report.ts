@@ -40,8 +40,20 @@ export function summarize<Status extends string>(
   return summary;
 }
 
+/**
+ * Text for a terminal: control characters shown as `\uXXXX`, so a value from a directory (an Entra attribute, an
+ * account name) cannot move the cursor, recolour or rewrite the lines an operator reads. JSON escapes them itself.
+ */
+export function terminalText(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 function tableCell(value: Cell): string {
-  return value === null || value === "" ? "-" : String(value);
+  return value === null || value === "" ? "-" : terminalText(String(value));
 }
 
 function formatTable(headers: string[], rows: string[][]): string {

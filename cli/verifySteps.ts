@@ -2,6 +2,7 @@
 import { arnMatches } from "../policypack/iam";
 import { STACKSET_EXECUTION_ROLE_ARN_PATTERN, WRITER_ROLE_ARN_PATTERN } from "../policypack/rules/names";
 import { describeError } from "./errors";
+import { terminalText } from "./report";
 
 export interface StepResult {
   ok: boolean;
@@ -25,7 +26,7 @@ export function stepStatus({ ok, manual }: StepResult): "PASS" | "FAIL" | "CHECK
 }
 
 export function formatStep(step: StepResult): string {
-  return `${stepStatus(step).padEnd(5)} ${step.title}: ${step.detail}\n`;
+  return `${stepStatus(step).padEnd(5)} ${terminalText(`${step.title}: ${step.detail}`)}\n`;
 }
 
 /** `verify`'s exit code when it refuses to run because break-glass is on: neither a failed check nor a usage error. */

@@ -134,7 +134,19 @@ export function graphEndpoint(value = process.env.MS_GRAPH_ENDPOINT): string {
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
     throw new Error(`MS_GRAPH_ENDPOINT ${value} is not an http(s) URL such as ${DEFAULT_GRAPH_ENDPOINT}`);
   }
+  // The bearer token goes to this endpoint: in clear text only to this machine (a test server).
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    throw new Error(
+      `MS_GRAPH_ENDPOINT ${value} must be https: (http: only for localhost, 127.0.0.0/8 or [::1]), or the token would cross the network in clear text`,
+    );
+  }
   return endpoint;
+}
+
+function isLoopback(hostname: string): boolean {
+  return (
+    hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
 }
 
 export function graphClient(options: GraphClientOptions = {}): GraphClient {
@@ -147,6 +159,12 @@ export function graphClient(options: GraphClientOptions = {}): GraphClient {
   // `target` is a path under the version or an absolute @odata.nextLink; `path` is what messages name.
   async function getJson<T>(target: string): Promise<T> {
     const url = target.startsWith("http") ? target : `${baseUrl}${target}`;
+    // An @odata.nextLink to another origin would take the bearer token with it: Graph never sends one.
+    if (new URL(url).origin !== new URL(endpoint).origin) {
+      throw new Error(
+        `Microsoft Graph at ${endpoint} sent a next page on another origin (${new URL(url).origin}): not followed`,
+      );
+    }
     const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url;
     for (let attempt = 1; ; attempt++) {
       let response: Response;

@@ -29,7 +29,8 @@ export function graphPropertyOf(attribute: string): string {
 export function selectFor(attributes: readonly string[]): string {
   const properties = new Set(["id", "userPrincipalName", "mail", "displayName"]);
   for (const attribute of attributes) properties.add(graphPropertyOf(attribute).split(".")[0]);
-  return [...properties].join(",");
+  // A name can come from the provisioning schema: encoded, it stays one property of this one query.
+  return [...properties].map(encodeURIComponent).join(",");
 }
 
 /** Pure: a user's value of a provisioning attribute, or undefined when it has none (null, empty, absent). */

@@ -15,10 +15,11 @@ const SCRIPT_BODY: readonly string[] = [
   "  exit 0",
   "fi",
   "if command -v useradd >/dev/null 2>&1; then",
-  '  useradd --create-home "$user"',
+  // `|| exit` ends with useradd's own status: State Manager then reports the node as failed, not compliant.
+  '  useradd --create-home "$user" || exit',
   "elif command -v adduser >/dev/null 2>&1; then",
   // BusyBox (Alpine): -D creates the user with no password.
-  '  adduser -D "$user"',
+  '  adduser -D "$user" || exit',
   "else",
   '  echo "ssm-runas-sync: neither useradd nor adduser on this node, cannot create $user" >&2',
   "  exit 1",

@@ -1,7 +1,8 @@
 // Rendering status rows as a table, CSV or JSON, with and without the run's metadata.
 import { expect } from "chai";
 import { AUDIT_COLUMNS, AUDIT_STATUSES, AUDIT_TABLE_FIELDS, type AuditReportRow } from "../../cli/auditRows";
-import { formatCsv, metadataText, renderReport, summarize } from "../../cli/report";
+import { formatCsv, metadataText, renderReport, summarize, terminalText } from "../../cli/report";
+import { formatStep } from "../../cli/verifySteps";
 
 describe("cli: reports", () => {
   const rows: AuditReportRow[] = [
@@ -103,6 +104,19 @@ describe("cli: reports", () => {
         "BREAK_GLASS_PENDING 0  WRONG_USER 0  LATEST_DIFFERS 0  FALLBACK_USER_PENDING 0  BYPASS_DOCUMENT 0  " +
         "WRITER_UNHEALTHY 0  " +
         "UNGUARDED 0  UNMANAGED_REGION 0  ERROR 1",
+    );
+  });
+
+  it("shows control characters in table cells and step lines as \\uXXXX: a value cannot rewrite the terminal", () => {
+    expect(terminalText("alice\u001b[2K\rOK\u009b é")).to.equal("alice\\u001b[2K\\u000dOK\\u009b é");
+    const table = renderReport("table", {
+      ...spec,
+      rows: [{ ...rows[0], accountName: "web\u001b]0;pwned\u0007" }],
+    });
+    expect(table).to.include("web\\u001b]0;pwned\\u0007");
+    expect(table).to.not.match(/[\u001b\u0007]/);
+    expect(formatStep({ title: "user x", ok: false, detail: "value \u001b[32mOK" })).to.equal(
+      "FAIL  user x: value \\u001b[32mOK\n",
     );
   });
 });

@@ -1,5 +1,7 @@
 // The Graph edge against the loopback Graph server: paging, throttling, the one line each refusal becomes.
 import { expect } from "chai";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   graphClient,
   graphEndpoint,
@@ -105,6 +107,49 @@ describe("cli/graph: client", () => {
     const offline = graphClient({ endpoint: closed.endpoint, token: () => Promise.resolve("t") });
     const err = (await offline.get("/users").catch((e) => e)) as Error;
     expect(err.message).to.equal(`cannot reach Microsoft Graph at ${closed.endpoint}: ECONNREFUSED`);
+  });
+
+  it("does not follow an @odata.nextLink to another origin, so the token stays with the endpoint", async () => {
+    const foreign: string[] = [];
+    const thief = http.createServer((request, response) => {
+      foreign.push(String(request.headers.authorization));
+      response.end('{"value":[]}');
+    });
+    await new Promise<void>((resolve) => thief.listen(0, "127.0.0.1", resolve));
+    const thiefOrigin = `http://127.0.0.1:${(thief.address() as AddressInfo).port}`;
+    const pages = http.createServer((_request, response) => {
+      response.setHeader("content-type", "application/json");
+      response.end(
+        JSON.stringify({ value: [1], "@odata.nextLink": `${thiefOrigin}/v1.0/users?$skiptoken=1` }),
+      );
+    });
+    await new Promise<void>((resolve) => pages.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
+    try {
+      const client = graphClient({ endpoint, token: () => Promise.resolve(GRAPH_TEST_TOKEN) });
+      const listed: unknown[] = [];
+      const err = (await (async () => {
+        for await (const item of client.list("/users")) listed.push(item);
+      })().catch((e) => e)) as Error;
+      expect(listed).to.deep.equal([1]);
+      expect(err.message).to.equal(
+        `Microsoft Graph at ${endpoint} sent a next page on another origin (${thiefOrigin}): not followed`,
+      );
+      expect(foreign).to.deep.equal([]);
+    } finally {
+      pages.close();
+      thief.close();
+    }
+  });
+
+  it("refuses an http: endpoint that is not this machine: the token would cross the network in clear text", () => {
+    expect(graphEndpoint("http://127.0.0.1:8080")).to.equal("http://127.0.0.1:8080");
+    expect(graphEndpoint("http://localhost:8080/")).to.equal("http://localhost:8080");
+    expect(graphEndpoint("http://[::1]:8080")).to.equal("http://[::1]:8080");
+    expect(() => graphEndpoint("http://10.0.0.5:8080")).to.throw(
+      "MS_GRAPH_ENDPOINT http://10.0.0.5:8080 must be https: (http: only for localhost, 127.0.0.0/8 or [::1]), or the token would cross the network in clear text",
+    );
+    expect(() => graphEndpoint("http://graph.microsoft.com")).to.throw("must be https:");
   });
 
   it("reads MS_GRAPH_ENDPOINT: default the global cloud, a trailing slash dropped, a non-URL refused", () => {

@@ -39,6 +39,7 @@ describe("cli/graph: users", () => {
     expect(graphPropertyOf("extensionAttribute16")).to.equal("extensionAttribute16");
     expect(graphPropertyOf("objectId")).to.equal("id");
     expect(graphPropertyOf(ext)).to.equal(ext);
+    expect(selectFor(["x&$top=1"])).to.equal("id,userPrincipalName,mail,displayName,x%26%24top%3D1");
     expect(selectFor(["employeeId", "extensionAttribute3", "extensionAttribute4", ext])).to.equal(
       `id,userPrincipalName,mail,displayName,employeeId,onPremisesExtensionAttributes,${ext}`,
     );

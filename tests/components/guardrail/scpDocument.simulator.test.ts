@@ -529,7 +529,7 @@ const LEFT_OPEN: (Request & { title: string; reason: string })[] = [
     action,
     resources: [FALLBACK_USER_ASSOCIATION],
     reason:
-      "its ARN is association/<generated id> and AWS::SSM::Association takes no Tags, so no statement can name it; Run Command (out of scope) could remove the user anyway; audit --fallback-user shows it",
+      "its ARN is association/<generated id> and AWS::SSM::Association takes no Tags, so no statement can name it; Run Command (out of scope) could remove the user anyway; the stricter statements deny UpdateAssociation to people (threat model); audit --fallback-user shows a deleted one",
   })),
   {
     title: "ssm:ResumeSession of another user's disconnected session",

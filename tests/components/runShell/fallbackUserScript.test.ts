@@ -19,7 +19,7 @@ const STUBS: Record<string, string> = {
   adduser: 'echo "adduser $*" >>"$CALLS"; for a; do last=$a; done; echo "$last" >>"$USERS"',
 };
 
-function stubNode(without: string[] = []) {
+function stubNode(without: string[] = [], replaced: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fallback-user-"));
   const bin = path.join(dir, "bin");
   fs.mkdirSync(bin);
@@ -28,7 +28,7 @@ function stubNode(without: string[] = []) {
     const found = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
     fs.symlinkSync(found, path.join(bin, tool));
   }
-  for (const [name, body] of Object.entries(STUBS)) {
+  for (const [name, body] of Object.entries({ ...STUBS, ...replaced })) {
     if (without.includes(name)) continue;
     fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   }
@@ -110,6 +110,21 @@ describe("the fallback-user script", () => {
     } finally {
       busybox.remove();
       bare.remove();
+    }
+  });
+
+  it("fails with useradd's status when useradd fails (e.g. a group of that name exists), never says created", () => {
+    const node = stubNode([], {
+      useradd: 'echo "useradd $*" >>"$CALLS"; echo "useradd: group ops exists" >&2; exit 9',
+    });
+    try {
+      const failed = node.run(script("ops"));
+      expect(failed.status).to.equal(9);
+      expect(failed.stdout).to.equal("");
+      expect(failed.stderr).to.equal("useradd: group ops exists\n");
+      expect(node.users()).to.deep.equal(["root"]);
+    } finally {
+      node.remove();
     }
   });
 

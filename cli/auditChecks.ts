@@ -9,10 +9,12 @@ import {
   RECONCILE_ON_CHANGE_RULE_NAME,
   RUN_AS_DEFAULT_USER_VARIABLE,
   RUN_AS_ENABLED_VARIABLE,
+  RUN_SHELL_SCRIPT_DOCUMENT_NAME,
   RUNSHELL_GUARDRAIL_POLICY_NAME,
   SESSION_GUARDRAIL_POLICY_NAME,
   WRITER_FUNCTION_NAME,
 } from "../policypack/rules/names";
+import { fallbackUserScriptLines } from "../components/runShell/fallbackUserScript";
 import { regionPartition } from "../config/regions";
 import { parseContent, type AuditRow, type AuditStatus } from "./auditRows";
 
@@ -222,6 +224,15 @@ export interface FallbackUserState {
   succeeded: number | null;
   /** Linux managed nodes registered in the account × region. */
   linuxNodes: number;
+  /** What each association of that name runs (DescribeAssociation): the StackSet's is the only one expected. */
+  scripts: AssociationScript[];
+}
+
+export interface AssociationScript {
+  /** The association's document, AWS-RunShellScript as the StackSet creates it. */
+  document: string;
+  /** Its `commands` parameter. */
+  commands: readonly string[];
 }
 
 /**
@@ -232,13 +243,39 @@ export function fallbackUserPending({ succeeded, linuxNodes }: FallbackUserState
   return succeeded === null ? linuxNodes : Math.max(0, linuxNodes - succeeded);
 }
 
-export function fallbackUserFinding(read: CheckRead<FallbackUserState>): Finding | undefined {
+/**
+ * The association's successes count only while it runs the script that creates `expectedUser`: one rewritten to
+ * do nothing (or a second one of the same name) would otherwise report every node done.
+ */
+export function fallbackUserFinding(
+  read: CheckRead<FallbackUserState>,
+  expectedUser: string,
+): Finding | undefined {
   if (read.kind === "failed") return { status: "ERROR", detail: `fallback user: ${read.reason}` };
   const state = read.value;
   if (state.succeeded === null) {
     return {
       status: "FALLBACK_USER_PENDING",
       detail: `association ${FALLBACK_USER_ASSOCIATION_NAME} is missing: no node gets the fallback user (${state.linuxNodes} Linux managed nodes)`,
+    };
+  }
+  if (state.scripts.length > 1) {
+    return {
+      status: "FALLBACK_USER_PENDING",
+      detail: `${state.scripts.length} associations are named ${FALLBACK_USER_ASSOCIATION_NAME}, the StackSet creates one: their successes do not say which script ran`,
+    };
+  }
+  const expected = fallbackUserScriptLines(expectedUser);
+  const changed = state.scripts.find(
+    ({ document, commands }) =>
+      document !== RUN_SHELL_SCRIPT_DOCUMENT_NAME ||
+      commands.length !== expected.length ||
+      commands.some((line, index) => line !== expected[index]),
+  );
+  if (changed) {
+    return {
+      status: "FALLBACK_USER_PENDING",
+      detail: `association ${FALLBACK_USER_ASSOCIATION_NAME} does not run the script that creates ${expectedUser} (${changed.document}, changed outside the StackSet): its successes say nothing about the user`,
     };
   }
   const pending = fallbackUserPending(state);

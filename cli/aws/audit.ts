@@ -124,7 +124,7 @@ export async function readCell(cell: CellInput): Promise<CellFindings> {
     document: classifyDocument(accountId, region, document, expectedUser, runAsEnabled),
     bypass: bypassFinding(sessionDocuments),
     writer: writerFinding(writer, expectedUser, runAsEnabled),
-    fallbackUser: fallbackUser && fallbackUserFinding(fallbackUser),
+    fallbackUser: fallbackUser && fallbackUserFinding(fallbackUser, expectedUser),
   };
 }
 

@@ -1,7 +1,8 @@
 // The audit's reads beyond the RunShell document, all read-only: the account × region's own Session documents
 // (ssm:ListDocuments, ssm:GetDocument), the writer (lambda:GetFunctionConfiguration, events:DescribeRule,
 // events:ListTargetsByRule), the account's enabled regions (ec2:DescribeRegions), the fallback-user association
-// and the Linux managed nodes (ssm:ListAssociations, ssm:DescribeInstanceInformation), and, with the caller's own
+// and the Linux managed nodes (ssm:ListAssociations, ssm:DescribeAssociation,
+// ssm:DescribeInstanceInformation), and, with the caller's own
 // credentials, the SCPs on the account's path (organizations:ListRoots, organizations:ListPoliciesForTarget),
 // cached per target. What they mean is ../auditChecks' job.
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
@@ -17,6 +18,7 @@ import {
   paginateListPoliciesForTarget,
 } from "@aws-sdk/client-organizations";
 import {
+  DescribeAssociationCommand,
   GetDocumentCommand,
   paginateDescribeInstanceInformation,
   paginateListAssociations,
@@ -30,6 +32,7 @@ import {
 } from "../../policypack/rules/names";
 import {
   RECONCILE_RULE_NAMES,
+  type AssociationScript,
   type CheckRead,
   type FallbackUserState,
   type GuardrailState,
@@ -140,17 +143,32 @@ export async function readFallbackUser(
 ): Promise<CheckRead<FallbackUserState>> {
   const ssm = clientFor(SSMClient, region, credentials);
   let succeeded: number | null = null;
+  const ids: string[] = [];
   try {
     const filter = [{ key: "AssociationName" as const, value: FALLBACK_USER_ASSOCIATION_NAME }];
     for await (const page of paginateListAssociations({ client: ssm }, { AssociationFilterList: filter })) {
-      for (const { AssociationName, Overview } of page.Associations ?? []) {
+      for (const { AssociationName, AssociationId, Overview } of page.Associations ?? []) {
         // The API reference does not say whether the name filter matches exactly: only the exact name counts.
         if (AssociationName !== FALLBACK_USER_ASSOCIATION_NAME) continue;
         succeeded = (succeeded ?? 0) + (Overview?.AssociationStatusAggregatedCount?.Success ?? 0);
+        if (AssociationId) ids.push(AssociationId);
       }
     }
   } catch (err) {
     return failed("ListAssociations", err);
+  }
+  // ListAssociations leaves the parameters out: what the association runs is DescribeAssociation's.
+  const scripts: AssociationScript[] = [];
+  try {
+    for (const AssociationId of ids) {
+      const { AssociationDescription } = await ssm.send(new DescribeAssociationCommand({ AssociationId }));
+      scripts.push({
+        document: AssociationDescription?.Name ?? "",
+        commands: AssociationDescription?.Parameters?.commands ?? [],
+      });
+    }
+  } catch (err) {
+    return failed("DescribeAssociation", err);
   }
   let linuxNodes = 0;
   try {
@@ -164,7 +182,7 @@ export async function readFallbackUser(
   } catch (err) {
     return failed("DescribeInstanceInformation", err);
   }
-  return { kind: "read", value: { succeeded, linuxNodes } };
+  return { kind: "read", value: { succeeded, linuxNodes, scripts } };
 }
 
 export interface EnabledRegion {

@@ -1,5 +1,6 @@
 // The audit's pure checks beyond the RunShell document: bypassing Session documents, the writer's health, the
 // guardrail on the account's path, regions outside the managed ones, and the precedence that folds them.
+import { fallbackUserScriptLines } from "../../components/runShell/fallbackUserScript";
 import { expect } from "chai";
 import {
   bypassFinding,
@@ -165,8 +166,12 @@ describe("cli: audit checks", () => {
   });
 
   describe("the fallback user", () => {
-    const read = (succeeded: number | null, linuxNodes: number) =>
-      fallbackUserFinding({ kind: "read", value: { succeeded, linuxNodes } });
+    const script = { document: "AWS-RunShellScript", commands: fallbackUserScriptLines("ops") };
+    const read = (
+      succeeded: number | null,
+      linuxNodes: number,
+      scripts = succeeded === null ? [] : [script],
+    ) => fallbackUserFinding({ kind: "read", value: { succeeded, linuxNodes, scripts } }, "ops");
 
     it("finds nothing when every Linux node ran the association successfully (or there is none)", () => {
       expect(read(5, 5)).to.equal(undefined);
@@ -174,9 +179,9 @@ describe("cli: audit checks", () => {
     });
 
     it("counts the Linux nodes beyond the successful targets, never below zero", () => {
-      expect(fallbackUserPending({ succeeded: 3, linuxNodes: 5 })).to.equal(2);
+      expect(fallbackUserPending({ succeeded: 3, linuxNodes: 5, scripts: [] })).to.equal(2);
       // Success on a node since deregistered can outnumber the nodes listed.
-      expect(fallbackUserPending({ succeeded: 6, linuxNodes: 5 })).to.equal(0);
+      expect(fallbackUserPending({ succeeded: 6, linuxNodes: 5, scripts: [] })).to.equal(0);
       expect(read(3, 5)).to.deep.equal({
         status: "FALLBACK_USER_PENDING",
         detail: "2 of 5 Linux managed nodes without a successful run of ssm-runas-sync-fallback-user",
@@ -184,7 +189,7 @@ describe("cli: audit checks", () => {
     });
 
     it("a missing association is pending whatever the nodes: the ones to come would never get the user", () => {
-      expect(fallbackUserPending({ succeeded: null, linuxNodes: 5 })).to.equal(5);
+      expect(fallbackUserPending({ succeeded: null, linuxNodes: 5, scripts: [] })).to.equal(5);
       expect(read(null, 0)).to.deep.equal({
         status: "FALLBACK_USER_PENDING",
         detail:
@@ -192,9 +197,29 @@ describe("cli: audit checks", () => {
       });
     });
 
+    it("counts the successes only of the StackSet's script for the expected user: a rewritten or second association is pending", () => {
+      const noop = { document: "AWS-RunShellScript", commands: ["true"] };
+      expect(read(5, 5, [noop])).to.deep.equal({
+        status: "FALLBACK_USER_PENDING",
+        detail:
+          "association ssm-runas-sync-fallback-user does not run the script that creates ops (AWS-RunShellScript, " +
+          "changed outside the StackSet): its successes say nothing about the user",
+      });
+      // The script for another user (an override's account read with the default's expectation) is not this one.
+      expect(read(5, 5, [{ ...script, commands: fallbackUserScriptLines("other") }])?.status).to.equal(
+        "FALLBACK_USER_PENDING",
+      );
+      expect(read(5, 5, [{ ...script, document: "Custom-Shell" }])?.detail).to.include("(Custom-Shell,");
+      expect(read(5, 5, [script, script])).to.deep.equal({
+        status: "FALLBACK_USER_PENDING",
+        detail:
+          "2 associations are named ssm-runas-sync-fallback-user, the StackSet creates one: their successes do not say which script ran",
+      });
+    });
+
     it("says which read failed", () => {
       expect(
-        fallbackUserFinding({ kind: "failed", reason: "ListAssociations: AccessDeniedException: no" }),
+        fallbackUserFinding({ kind: "failed", reason: "ListAssociations: AccessDeniedException: no" }, "ops"),
       ).to.deep.equal({
         status: "ERROR",
         detail: "fallback user: ListAssociations: AccessDeniedException: no",

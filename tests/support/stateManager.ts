@@ -1,15 +1,22 @@
-// State Manager reads the audit's --fallback-user makes and moto 5.2.1 lacks (ssm:ListAssociations and
-// ssm:DescribeInstanceInformation answer "not implemented"): aws-sdk-client-mock answers those two with the
+// State Manager reads the audit's --fallback-user makes and moto 5.2.1 lacks (ssm:ListAssociations,
+// ssm:DescribeAssociation and ssm:DescribeInstanceInformation answer "not implemented"): aws-sdk-client-mock answers those with the
 // response shapes of the SSM API reference, per region, and passes every other SSM call through to moto.
 import {
+  DescribeAssociationCommand,
   DescribeInstanceInformationCommand,
   ListAssociationsCommand,
   SSMClient,
+  type DescribeAssociationCommandInput,
   type DescribeInstanceInformationCommandInput,
   type ListAssociationsCommandInput,
 } from "@aws-sdk/client-ssm";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import { fallbackUserScriptLines } from "../../components/runShell/fallbackUserScript";
 import { FALLBACK_USER_ASSOCIATION_NAME } from "../../policypack/rules/names";
+
+/** The fallback user of both example stacks, whose script the stand-in's association runs unless told otherwise. */
+export const STACKS_FALLBACK_USER = "ssm-fallback";
+const ASSOCIATION_ID = "8dfe3659-4309-493a-8755-0123456789ab";
 
 /** What one region holds: the association's successful targets (null: no association), and its Linux nodes. */
 export interface RegionNodes {
@@ -17,6 +24,8 @@ export interface RegionNodes {
   linuxNodes: number;
   /** Windows nodes, which DescribeInstanceInformation's PlatformTypes=Linux filter leaves out. */
   windowsNodes?: number;
+  /** The association's commands (default: the script that creates STACKS_FALLBACK_USER). */
+  commands?: string[];
 }
 
 const regionOf = async (client: SSMClient) => client.config.region();
@@ -50,7 +59,7 @@ function associationsPage(nodes: RegionNodes, input: ListAssociationsCommandInpu
   return {
     Associations: [
       {
-        AssociationId: "8dfe3659-4309-493a-8755-0123456789ab",
+        AssociationId: ASSOCIATION_ID,
         AssociationName: FALLBACK_USER_ASSOCIATION_NAME,
         AssociationVersion: "1",
         Name: "AWS-RunShellScript",
@@ -69,6 +78,21 @@ function associationsPage(nodes: RegionNodes, input: ListAssociationsCommandInpu
   };
 }
 
+function associationDescription(nodes: RegionNodes, input: DescribeAssociationCommandInput) {
+  if (nodes.succeeded === null || input.AssociationId !== ASSOCIATION_ID) {
+    throw Object.assign(new Error("AssociationDoesNotExist"), { name: "AssociationDoesNotExist" });
+  }
+  return {
+    AssociationDescription: {
+      AssociationId: ASSOCIATION_ID,
+      AssociationName: FALLBACK_USER_ASSOCIATION_NAME,
+      Name: "AWS-RunShellScript",
+      Targets: [{ Key: "InstanceIds", Values: ["*"] }],
+      Parameters: { commands: nodes.commands ?? fallbackUserScriptLines(STACKS_FALLBACK_USER) },
+    },
+  };
+}
+
 /** Installs the stand-in; `restore()` it after the test. */
 export function mockStateManager(byRegion: (region: string) => RegionNodes): AwsClientStub<SSMClient> {
   const ssm = mockClient(SSMClient);
@@ -78,6 +102,11 @@ export function mockStateManager(byRegion: (region: string) => RegionNodes): Aws
     .on(ListAssociationsCommand)
     .callsFake(async (input: ListAssociationsCommandInput, getClient: () => SSMClient) =>
       associationsPage(byRegion(await regionOf(getClient())), input),
+    );
+  ssm
+    .on(DescribeAssociationCommand)
+    .callsFake(async (input: DescribeAssociationCommandInput, getClient: () => SSMClient) =>
+      associationDescription(byRegion(await regionOf(getClient())), input),
     );
   ssm
     .on(DescribeInstanceInformationCommand)

@@ -51,8 +51,8 @@ describe("ssm-runas audit --fallback-user (moto, State Manager through aws-sdk-c
     env = motoEnvironment(moto);
   });
 
-  const audit = async (args: string[]) => {
-    const ssm = mockStateManager((region) => NODES[region]);
+  const audit = async (args: string[], nodes = NODES) => {
+    const ssm = mockStateManager((region) => nodes[region]);
     try {
       const run = await runCliInProcess(
         ["audit", "--regions", ...REGIONS, "--json", "--no-region-scan", ...args],
@@ -114,6 +114,22 @@ describe("ssm-runas audit --fallback-user (moto, State Manager through aws-sdk-c
         "also FALLBACK_USER_PENDING: 9 of 70 Linux managed nodes without a successful run of ssm-runas-sync-fallback-user; " +
         'also WRITER_UNHEALTHY: RUN_AS_ENABLED is "false", expected "true"',
     );
+  });
+
+  it("does not count the successes of an association rewritten to run something else (exit 1)", async () => {
+    const rewritten = { ...DONE, commands: ["true"] };
+    const { run, rows } = await audit(["--expected-user", USER, "--fallback-user"], {
+      ...NODES,
+      "eu-west-1": rewritten,
+    });
+    expect(run.code).to.equal(1);
+    expect(row(rows, "on", "eu-west-1")).to.deep.include({
+      status: "FALLBACK_USER_PENDING",
+      detail:
+        "association ssm-runas-sync-fallback-user does not run the script that creates ssm-fallback " +
+        "(AWS-RunShellScript, changed outside the StackSet): its successes say nothing about the user; " +
+        "the RunShell document itself is compliant",
+    });
   });
 
   it("makes no State Manager call without the flag", async () => {

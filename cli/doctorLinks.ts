@@ -205,7 +205,13 @@ function abacLink(reads: DoctorReads): { link: DoctorLink; source?: string } {
 
 function sessionTagLink(reads: DoctorReads, liveSource: string | undefined): DoctorLink {
   const user = reads.identityUser.kind === "read" ? reads.identityUser.value : undefined;
-  if (!liveSource) return link("session-tag", "SKIPPED", null, `ABAC maps no ${RUN_AS_TAG_KEY}: no tag`);
+  if (!liveSource) {
+    const why =
+      reads.identityCenter.kind === "failed"
+        ? "the ABAC configuration could not be read"
+        : `ABAC maps no ${RUN_AS_TAG_KEY}: no tag`;
+    return link("session-tag", "SKIPPED", null, why);
+  }
   if (!user) return link("session-tag", "SKIPPED", null, "the user could not be read (see identity-store)");
   if (user.value === undefined) {
     return link("session-tag", "SKIPPED", null, "no value: no tag (see identity-store)");

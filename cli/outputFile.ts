@@ -24,3 +24,16 @@ export function writeFileAtomically(file: string, content: string): void {
     throw err;
   }
 }
+
+/** Why `file` cannot be written (its folder missing or read-only), or undefined: checked before long work, not after. */
+export function unwritableReason(file: string): string | undefined {
+  const folder = path.dirname(path.resolve(file));
+  try {
+    if (!fs.statSync(folder).isDirectory()) return `${folder} is not a folder`;
+    fs.accessSync(folder, fs.constants.W_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? `folder ${folder} does not exist` : `folder ${folder} is not writable`;
+  }
+}

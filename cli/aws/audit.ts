@@ -38,7 +38,7 @@ import {
   readSessionDocuments,
   readWriter,
 } from "./auditChecks";
-import { clientConfig, credentialsFor, whoAmI, type Credentials } from "./clients";
+import { clientConfig, credentialsFor, managementRegion, whoAmI, type Credentials } from "./clients";
 import { accountsInScope, type OrganizationAccount } from "./organization";
 import { readRunShellDocument } from "./runShellDocument";
 import { readStackInstances, type StackSetLocation } from "./stackInstances";
@@ -130,8 +130,9 @@ export async function readCell(cell: CellInput): Promise<CellFindings> {
 
 /** Fails (throws) only when the audit as a whole cannot run, e.g. the accounts cannot be listed. */
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
-  const sts = new STSClient(clientConfig());
-  const org = new OrganizationsClient(clientConfig());
+  const region = await managementRegion(options.stackSet?.region ?? options.regions[0]);
+  const sts = new STSClient(clientConfig(region));
+  const org = new OrganizationsClient(clientConfig(region));
   const caller = await whoAmI(sts);
   const { Organization } = await org.send(new DescribeOrganizationCommand({}));
   const managementAccountId = Organization?.MasterAccountId;

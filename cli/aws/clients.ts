@@ -25,6 +25,16 @@ const sharedRequestHandler = {
   requestTimeout: 20_000,
 };
 
+/**
+ * The region for the management side's clients (STS, Organizations): the SDK's own (AWS_REGION, the profile's)
+ * when it has one, else `fallback`, the command's own region (`--region`, the stack's aws:region), so that
+ * no AWS_REGION is needed besides it.
+ */
+export async function managementRegion(fallback: string | undefined): Promise<string | undefined> {
+  const configured = await new STSClient({}).config.region().catch(() => undefined);
+  return configured ?? fallback;
+}
+
 /** Settings for every client: the SDK's standard retry strategy (throttling, 5xx, timeouts) with more attempts. */
 export function clientConfig(region?: string, credentials?: Credentials) {
   return {

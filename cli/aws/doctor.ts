@@ -31,7 +31,7 @@ import { readUserAttribute } from "../graph/users";
 import { attributeValue, scimTargetAttribute, sourcePath } from "../userAttributes";
 import { readCell } from "./audit";
 import { guardrailReader } from "./auditChecks";
-import { clientConfig, clientFor, credentialsFor, whoAmI } from "./clients";
+import { clientConfig, clientFor, managementRegion, credentialsFor, whoAmI } from "./clients";
 import { describeAbac, resolveIdentityCenter, ssoAdminClient } from "./identityCenter";
 import { findUser, identityStoreClient } from "./identityStore";
 import { ancestorsOf } from "./organization";
@@ -132,9 +132,11 @@ async function locateAccount(org: OrganizationsClient, accountId: string) {
   return { managementAccountId: Organization?.MasterAccountId, ouPath };
 }
 
-async function readAccountCell(input: DoctorInput, org: OrganizationsClient): Promise<CellRead> {
+async function readAccountCell(input: DoctorInput): Promise<CellRead> {
+  const region = await managementRegion(input.region);
+  const org = new OrganizationsClient(clientConfig(region));
   const { managementAccountId, ouPath } = await locateAccount(org, input.accountId);
-  const sts = new STSClient(clientConfig());
+  const sts = new STSClient(clientConfig(region));
   const caller = await whoAmI(sts);
   const guardrail = guardrailReader(org, managementAccountId)(input.accountId, ouPath);
   const credentials = await credentialsFor(sts, caller, input.accountId, input.roleName);
@@ -201,10 +203,7 @@ async function readIdentity(
 
 export async function readChain(input: DoctorInput): Promise<DoctorReads> {
   // The account's reads run beside the identity side's.
-  const [identity, cell] = await Promise.all([
-    readIdentity(input),
-    settle(() => readAccountCell(input, new OrganizationsClient(clientConfig()))),
-  ]);
+  const [identity, cell] = await Promise.all([readIdentity(input), settle(() => readAccountCell(input))]);
   return { ...identity, declaredSource: input.declaredSource, cell };
 }
 
@@ -225,7 +224,7 @@ export async function readNodeUser(
   user: string,
   sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<NodeUserRead> {
-  const sts = new STSClient(clientConfig());
+  const sts = new STSClient(clientConfig(await managementRegion(input.region)));
   const credentials = await credentialsFor(sts, await whoAmI(sts), input.accountId, input.roleName);
   const ssm = clientFor(SSMClient, input.region, credentials);
   const { Command } = await ssm.send(

@@ -27,7 +27,7 @@ import {
   fail,
   type StepResult,
 } from "../verifySteps";
-import { clientConfig, credentialsFor, roleArn, whoAmI, type Credentials } from "./clients";
+import { clientConfig, credentialsFor, managementRegion, roleArn, whoAmI, type Credentials } from "./clients";
 import { describeAbac, resolveIdentityCenter, ssoAdminClient, type IdentityCenter } from "./identityCenter";
 import { findUser, identityStoreClient } from "./identityStore";
 import { ancestorsOf } from "./organization";
@@ -224,7 +224,8 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
   const titles = stepTitles(input);
   const ssoAdmin = ssoAdminClient(input.identityCenterRegion);
   const identityStore = identityStoreClient(input.identityCenterRegion);
-  const sts = new STSClient(clientConfig());
+  const region = await managementRegion(input.region);
+  const sts = new STSClient(clientConfig(region));
   const steps: StepResult[] = [];
 
   let center: IdentityCenter | undefined;
@@ -262,7 +263,7 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
     await guarded(titles.document, async () => {
       const hasOverrides = Object.keys(input.expectation.overrides).length > 0;
       const ouPath = hasOverrides
-        ? await ancestorsOf(new OrganizationsClient(clientConfig()), input.accountId)
+        ? await ancestorsOf(new OrganizationsClient(clientConfig(region)), input.accountId)
         : [];
       return checkDocument(titles.document, input, credentials, expectedUserFor(input.expectation, ouPath));
     }),

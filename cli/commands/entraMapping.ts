@@ -8,7 +8,7 @@ import { graphClient } from "../graph/client";
 import { classifyMapping, sourceUserAttributes, withDirectMapping } from "../graph/schema";
 import { CANDIDATE_ATTRIBUTES } from "../graph/users";
 import { exitTwoOnUsageErrors, usageError } from "../options";
-import { writeFileAtomically } from "../outputFile";
+import { unwritableReason, writeFileAtomically } from "../outputFile";
 import { abacTarget, addEntraOptions, failingAs, type EntraOptions } from "./entraOptions";
 
 interface EntraMappingOptions extends EntraOptions {
@@ -58,6 +58,8 @@ export function registerEntraMappingCommand(entra: Command) {
     )
     .action(async (options: EntraMappingOptions, cmd: Command) => {
       const { target } = abacTarget(cmd, options);
+      const unwritable = unwritableReason(options.output);
+      if (unwritable) usageError(cmd, `option '--output ${options.output}': ${unwritable}`);
       const { graph, app, jobId, schema } = await failingAs("mapping", async () => {
         const graph = graphClient();
         const app = await findApplication(graph, options.app);

@@ -96,8 +96,13 @@ export function tokenSource(endpoint: string, staticToken = process.env.MS_GRAPH
   return async () => {
     if (cached && cached.expiresOnTimestamp - 60_000 > Date.now()) return cached.token;
     const { DefaultAzureCredential } = await import("@azure/identity");
-    const token = await new DefaultAzureCredential().getToken(`${endpoint}/.default`);
-    if (!token) throw new Error(`no Microsoft Graph token for ${endpoint}/.default: run az login`);
+    const signIn = `sign in (az login, or AZURE_CLIENT_ID/AZURE_TENANT_ID with a secret or workload identity) or set MS_GRAPH_TOKEN`;
+    const token = await new DefaultAzureCredential().getToken(`${endpoint}/.default`).catch((err: Error) => {
+      // The credential chain's message lists every credential it tried, over a thousand characters: its first is enough.
+      const first = err.message.split(/\.\s|\n/)[0].slice(0, 200);
+      throw new Error(`no Microsoft Graph token for ${endpoint}/.default: ${signIn} (${first})`);
+    });
+    if (!token) throw new Error(`no Microsoft Graph token for ${endpoint}/.default: ${signIn}`);
     cached = token;
     return token.token;
   };
@@ -167,12 +172,14 @@ export function graphClient(options: GraphClientOptions = {}): GraphClient {
     }
     const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url;
     for (let attempt = 1; ; attempt++) {
+      // Outside the try below: a missing credential is not an unreachable Graph.
+      const bearer = await token();
       let response: Response;
       try {
         response = await fetch(url, {
           method: "GET",
           headers: {
-            authorization: `Bearer ${await token()}`,
+            authorization: `Bearer ${bearer}`,
             accept: "application/json",
             // Graph's advanced queries (an OData cast such as /transitiveMembers/microsoft.graph.user) need
             // $count=true and this header together.

@@ -67,6 +67,18 @@ describe("cli: doctor links", () => {
     });
   });
 
+  it("an unreadable ABAC configuration skips the session tag for that reason, not as if nothing were mapped", () => {
+    const links = doctorLinks(
+      reads({ identityCenter: { kind: "failed", reason: "Region is missing" } }),
+      "alice",
+    );
+    expect(links.find(({ link }) => link === "session-tag")).to.deep.include({
+      verdict: "SKIPPED",
+      detail: "the ABAC configuration could not be read",
+    });
+    expect(diagnose(links).exitCode).to.equal(2);
+  });
+
   it("the first BROKEN link in chain order decides, whatever breaks after it", () => {
     const links = doctorLinks(
       reads({

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { writeFileAtomically } from "../../cli/outputFile";
+import { unwritableReason, writeFileAtomically } from "../../cli/outputFile";
 
 describe("cli: writing a report file atomically", () => {
   let dir: string;
@@ -29,5 +29,16 @@ describe("cli: writing a report file atomically", () => {
     expect(() => writeFileAtomically(target, "report")).to.throw();
     expect(fs.readdirSync(dir)).to.deep.equal(["taken"]);
     expect(fs.readFileSync(path.join(target, "inside"), "utf8")).to.equal("kept");
+  });
+
+  it("says before any work why a file cannot be written: no such folder, or a file in its place", () => {
+    expect(unwritableReason(path.join(dir, "report.html"))).to.equal(undefined);
+    expect(unwritableReason(path.join(dir, "missing", "report.html"))).to.equal(
+      `folder ${path.join(dir, "missing")} does not exist`,
+    );
+    fs.writeFileSync(path.join(dir, "file"), "");
+    expect(unwritableReason(path.join(dir, "file", "report.html"))).to.equal(
+      `${path.join(dir, "file")} is not a folder`,
+    );
   });
 });

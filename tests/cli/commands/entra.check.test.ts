@@ -1,5 +1,6 @@
 // `ssm-runas entra check` through the real bin against the loopback Graph server: one tenant per case.
 import { expect } from "chai";
+import * as os from "node:os";
 import { runCli, stackTraceLines } from "../../support/cli";
 import { startGraphServer, type GraphServer } from "../../../testing/graphServer";
 import {
@@ -264,6 +265,28 @@ describe("ssm-runas entra check (Graph test server)", function () {
         `ssm-runas: entra check failed: Microsoft Graph refused GET /servicePrincipals/${app.id}/synchronization/jobs ` +
           "(403 Authorization_RequestDenied: Insufficient privileges to complete the operation.): the credential needs the read permission Synchronization.Read.All",
       );
+    });
+
+    it("no credential: neither MS_GRAPH_TOKEN nor a sign-in DefaultAzureCredential finds", async () => {
+      server.reset(emptyTenant());
+      const run = await runCli(["entra", "check", "--stack", "dev"], {
+        env: {
+          ...server.env,
+          MS_GRAPH_TOKEN: "",
+          AZURE_CLIENT_ID: "",
+          AZURE_TENANT_ID: "",
+          HOME: os.tmpdir(),
+        },
+      });
+      expect(run.code).to.equal(2);
+      expect(run.stderr.split("\n").filter(Boolean)).to.have.length(1);
+      expect(run.stderr).to.match(
+        new RegExp(
+          `^ssm-runas: entra check failed: no Microsoft Graph token for ${server.endpoint}/\\.default: sign in \\(az login, ` +
+            "or AZURE_CLIENT_ID/AZURE_TENANT_ID with a secret or workload identity\\) or set MS_GRAPH_TOKEN \\(.+\\)\n$",
+        ),
+      );
+      expect(server.requests).to.deep.equal([]);
     });
 
     it("no source: neither --stack nor --abac-source", async () => {

@@ -118,5 +118,17 @@ describe("ssm-runas entra mapping (Graph test server)", function () {
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.equal("error: required option '--source <attribute>' not specified\n");
     expect(fs.existsSync(output)).to.equal(false);
+    // Refused before any Graph read: nothing is asked of Entra for a file that cannot be written.
+    server.requests.length = 0;
+    const nowhere = path.join(dir, "no-such-folder", "schema.json");
+    const unwritable = await runCli(
+      ["entra", "mapping", "--stack", "dev", "--source", "employeeId", "--output", nowhere],
+      { env: server.env },
+    );
+    expect(unwritable.code).to.equal(2);
+    expect(unwritable.stderr).to.equal(
+      `error: option '--output ${nowhere}': folder ${path.dirname(nowhere)} does not exist\n`,
+    );
+    expect(server.requests).to.deep.equal([]);
   });
 });

@@ -32,7 +32,10 @@ export function addEntraOptions(command: Command): Command {
     new Option(
       "--abac-source <source>",
       `the ${RUN_AS_TAG_KEY} source instead of --stack, e.g. \${path:enterprise.employeeNumber}`,
-    ).argParser(parseScimSource),
+    )
+      .argParser(parseScimSource)
+      // The stack gives entra nothing but this source: both at once would leave one silently unused.
+      .conflicts("stack"),
   );
 }
 

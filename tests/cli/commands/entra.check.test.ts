@@ -28,12 +28,14 @@ describe("ssm-runas entra check (Graph test server)", function () {
   });
   after(() => server.close());
 
-  /** A tenant holding `app`, and the check of stack dev (source ${path:enterprise.employeeNumber}). */
+  /** A tenant holding `app`, and the check of stack dev (source ${path:enterprise.employeeNumber}) or of --abac-source. */
   async function check(app: TenantServicePrincipal | undefined, args: string[] = []) {
     const tenant = emptyTenant();
     if (app) tenant.servicePrincipals.push(app);
     server.reset(tenant);
-    const run = await runCli(["entra", "check", "--stack", "dev", ...args], { env: server.env });
+    // --abac-source replaces the stack (the two conflict).
+    const source = args.includes("--abac-source") ? [] : ["--stack", "dev"];
+    const run = await runCli(["entra", "check", ...source, ...args], { env: server.env });
     expect(stackTraceLines(run.stderr)).to.deep.equal([]);
     expect(server.requests.filter(({ method }) => method !== "GET")).to.deep.equal([]);
     return run;
@@ -293,6 +295,12 @@ describe("ssm-runas entra check (Graph test server)", function () {
       oneLine(
         await runCli(["entra", "check"], { env: server.env }),
         "error: one of --stack <name> or --abac-source <${path:...}> is required",
+      );
+      oneLine(
+        await runCli(["entra", "check", "--stack", "dev", "--abac-source", "${path:userName}"], {
+          env: server.env,
+        }),
+        "error: option '--abac-source <source>' cannot be used with option '--stack <name>'",
       );
     });
 

@@ -165,6 +165,11 @@ export function loadStack(command: Command, { stack: name, projectDir }: StackOp
   };
 }
 
+/** The source the stack's ABAC configuration declares for SSMSessionRunAs, if any. */
+export function declaredRunAsSource(stack: Stack | undefined): string | undefined {
+  return stack?.config.accessControlAttributes.find(({ key }) => key === RUN_AS_TAG_KEY)?.source;
+}
+
 /** The RunAs source: `option`'s value, else the stack's SSMSessionRunAs attribute (a scim stack's `${path:…}`). */
 export function runAsSource(
   command: Command,
@@ -174,7 +179,7 @@ export function runAsSource(
 ): string {
   if (source) return source;
   if (!stack) usageError(command, `one of --stack <name> or ${option} <\${path:...}> is required`);
-  const fromStack = stack.config.accessControlAttributes.find(({ key }) => key === RUN_AS_TAG_KEY)?.source;
+  const fromStack = declaredRunAsSource(stack);
   if (stack.config.identitySource !== "scim" || !fromStack) {
     usageError(command, `the stack's ${RUN_AS_TAG_KEY} source is not an identity-store path: pass ${option}`);
   }

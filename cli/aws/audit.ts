@@ -180,14 +180,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         allowedSessionDocuments: allowed,
         fallbackUser: options.fallbackUser,
       });
-      accountRows.push(
-        withChecks(cell.document, {
-          bypass: cell.bypass,
-          writer: cell.writer,
-          guardrail: guardrailCheck,
-          fallbackUser: cell.fallbackUser,
-        }),
-      );
+      const { document, ...checks } = cell;
+      accountRows.push(withChecks(document, { ...checks, guardrail: guardrailCheck }));
       options.onRowDone?.();
     }
     if (regionScan) {

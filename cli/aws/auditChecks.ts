@@ -133,9 +133,9 @@ export async function readWriter(
 }
 
 /**
- * The fallback-user association's successful targets (its Overview's aggregated count) and the Linux managed
- * nodes in one account × region. Two paginated reads, whatever the number of nodes (DescribeInstanceInformation
- * takes at most 50 a page).
+ * The fallback-user association's successful targets (its Overview's aggregated count), what it runs, and the
+ * Linux managed nodes in one account × region: two paginated reads whatever the number of nodes
+ * (DescribeInstanceInformation takes at most 50 a page), and one DescribeAssociation per association of that name.
  */
 export async function readFallbackUser(
   region: string,

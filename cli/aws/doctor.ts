@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-organizations";
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
-import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
+import { RUN_AS_TAG_KEY, RUN_SHELL_SCRIPT_DOCUMENT_NAME } from "../../policypack/rules/names";
 import type { CheckRead } from "../auditChecks";
 import { guardrailFinding } from "../auditChecks";
 import { abacVerdict } from "../chainVerdicts";
@@ -207,8 +207,6 @@ export async function readChain(input: DoctorInput): Promise<DoctorReads> {
   return { ...identity, declaredSource: input.declaredSource, cell };
 }
 
-/** Run Command's own Linux shell document, AWS-owned. */
-export const RUN_SHELL_SCRIPT_DOCUMENT = "AWS-RunShellScript";
 /** GetCommandInvocation's statuses while the command has not finished. */
 const RUNNING_STATUSES = ["Pending", "InProgress", "Delayed"];
 const POLL_INTERVAL_MS = 2_000;
@@ -229,7 +227,7 @@ export async function readNodeUser(
   const ssm = clientFor(SSMClient, input.region, credentials);
   const { Command } = await ssm.send(
     new SendCommandCommand({
-      DocumentName: RUN_SHELL_SCRIPT_DOCUMENT,
+      DocumentName: RUN_SHELL_SCRIPT_DOCUMENT_NAME,
       InstanceIds: [instanceId],
       Parameters: { commands: [getentCommand(user)] },
       Comment: `ssm-runas doctor: does ${user} exist on this node`,

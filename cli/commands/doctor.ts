@@ -2,9 +2,11 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
 import { DEFAULT_ROLE_NAME } from "./audit";
+import { appOption } from "./entraOptions";
 import {
   addOutputOptions,
   addStackOptions,
+  declaredRunAsSource,
   expectedUserOption,
   exitTwoOnUsageErrors,
   expectationOf,
@@ -21,7 +23,6 @@ import {
 import { DOCTOR_COLUMNS, DOCTOR_VERDICTS, diagnose, doctorLinks, nodeUserLink } from "../doctorLinks";
 import { renderReport, summarize } from "../report";
 import { DoctorUsageError, readChain, readNodeUser, settle, type DoctorInput } from "../aws/doctor";
-import { GALLERY_APP_PREFIX } from "../graph/application";
 
 export const DOCTOR_FORMATS = ["table", "json"] as const;
 
@@ -85,12 +86,7 @@ export function registerDoctorCommand(program: Command) {
   )
     .addOption(expectedUserOption("the document should have"))
     .addOption(new Option("--no-entra", "skip the Entra ID link (for the AWS side only)"))
-    .addOption(
-      new Option(
-        "--app <name or appId>",
-        `the IAM Identity Center enterprise application in Entra ID (default: the gallery app, named ${GALLERY_APP_PREFIX}…)`,
-      ).conflicts("entra"),
-    )
+    .addOption(appOption().conflicts("entra"))
     .addOption(
       new Option(
         "--entra-attribute <name>",
@@ -146,8 +142,7 @@ export function registerDoctorCommand(program: Command) {
         },
         identityCenterRegion: options.idcRegion ?? stack?.identityCenterRegion,
         expectation,
-        declaredSource: stack?.config.accessControlAttributes.find(({ key }) => key === RUN_AS_TAG_KEY)
-          ?.source,
+        declaredSource: declaredRunAsSource(stack),
         allowedSessionDocuments: stack?.config.allowedSessionDocuments ?? [],
         entra: options.entra,
         entraAttribute: options.entraAttribute,

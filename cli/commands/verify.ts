@@ -11,6 +11,7 @@ import {
   parseRoleName,
   parseScimSource,
   addStackOptions,
+  declaredRunAsSource,
   expectedUserOption,
   usageError,
   type StackOptions,
@@ -140,9 +141,7 @@ export function registerVerifyCommand(program: Command) {
         usageError(cmd, "options '--start-url' and '--permission-set' go with '--sign-in'");
       }
       const expectation = expectationOf(cmd, options.expectedUser, stack);
-      const stackSource = stack?.config.accessControlAttributes.find(
-        ({ key }) => key === RUN_AS_TAG_KEY,
-      )?.source;
+      const stackSource = declaredRunAsSource(stack);
       const steps = await verify({
         accountId: options.account,
         region: options.region,

@@ -4,14 +4,7 @@ import { CommanderError, Option, type Command } from "commander";
 import { RUN_AS_TAG_KEY } from "../../policypack/rules/names";
 import { GALLERY_APP_PREFIX } from "../graph/application";
 import { scimTargetAttribute, sourcePath } from "../userAttributes";
-import {
-  addStackOptions,
-  loadStack,
-  parseScimSource,
-  runAsSource,
-  type Stack,
-  type StackOptions,
-} from "../options";
+import { addStackOptions, loadStack, parseScimSource, runAsSource, type StackOptions } from "../options";
 
 export interface EntraOptions extends StackOptions {
   app?: string;
@@ -40,7 +33,6 @@ export function addEntraOptions(command: Command): Command {
 }
 
 export interface AbacTarget {
-  stack?: Stack;
   /** `${path:enterprise.employeeNumber}` */
   source: string;
   /** The SCIM attribute Entra provisions it into: `urn:…:enterprise:2.0:User:employeeNumber`. */
@@ -51,7 +43,7 @@ export interface AbacTarget {
 export function abacTarget(command: Command, options: EntraOptions): AbacTarget {
   const stack = loadStack(command, options);
   const source = runAsSource(command, options.abacSource, stack, "--abac-source");
-  return { stack, source, target: scimTargetAttribute(sourcePath(source)) };
+  return { source, target: scimTargetAttribute(sourcePath(source)) };
 }
 
 /** Runs the command's reads; any failure becomes `entra <name> failed: <one line>` (exit 2, from the CLI's run). */

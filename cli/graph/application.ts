@@ -1,6 +1,6 @@
 // The IAM Identity Center enterprise application in Entra ID, read through Graph: the service principal,
 // its provisioning jobs and their schema, its claims mapping policies and who is assigned to it.
-import type { GraphClient } from "./client";
+import { odataString, type GraphClient } from "./client";
 import type { ClaimsMappingPolicy } from "./claims";
 import type { SynchronizationJob } from "./jobs";
 import type { SynchronizationSchema } from "./schema";
@@ -19,12 +19,12 @@ export interface ServicePrincipal {
   displayName: string;
 }
 
-const quoted = (value: string) => `'${value.replace(/'/g, "''")}'`;
-
 /** Pure: the `$filter` that finds `--app` (an appId, else a display name), or the gallery app by default. */
 export function applicationFilter(app: string | undefined): string {
-  if (app === undefined) return `startswith(displayName, ${quoted(GALLERY_APP_PREFIX)})`;
-  return APP_ID_PATTERN.test(app) ? `appId eq ${quoted(app.toLowerCase())}` : `displayName eq ${quoted(app)}`;
+  if (app === undefined) return `startswith(displayName, ${odataString(GALLERY_APP_PREFIX)})`;
+  return APP_ID_PATTERN.test(app)
+    ? `appId eq ${odataString(app.toLowerCase())}`
+    : `displayName eq ${odataString(app)}`;
 }
 
 /** The one enterprise application `--app` names; one line (exit 2) when there is none or several. */
@@ -33,12 +33,9 @@ export async function findApplication(
   app: string | undefined,
 ): Promise<ServicePrincipal> {
   const filter = encodeURIComponent(applicationFilter(app));
-  const found: ServicePrincipal[] = [];
-  for await (const sp of graph.list<ServicePrincipal>(
+  const found = await graph.listAll<ServicePrincipal>(
     `/servicePrincipals?$filter=${filter}&$select=id,appId,displayName`,
-  )) {
-    found.push(sp);
-  }
+  );
   const named =
     app === undefined
       ? `named ${GALLERY_APP_PREFIX}…`
@@ -60,13 +57,7 @@ export async function synchronizationJobs(
   graph: GraphClient,
   app: ServicePrincipal,
 ): Promise<SynchronizationJob[]> {
-  const jobs: SynchronizationJob[] = [];
-  for await (const job of graph.list<SynchronizationJob>(
-    `/servicePrincipals/${app.id}/synchronization/jobs`,
-  )) {
-    jobs.push(job);
-  }
-  return jobs;
+  return graph.listAll<SynchronizationJob>(`/servicePrincipals/${app.id}/synchronization/jobs`);
 }
 
 /** The application's provisioning jobs; one line (exit 2) when it has none. */
@@ -95,11 +86,5 @@ export async function claimsMappingPolicies(
   graph: GraphClient,
   app: ServicePrincipal,
 ): Promise<ClaimsMappingPolicy[]> {
-  const policies: ClaimsMappingPolicy[] = [];
-  for await (const policy of graph.list<ClaimsMappingPolicy>(
-    `/servicePrincipals/${app.id}/claimsMappingPolicies`,
-  )) {
-    policies.push(policy);
-  }
-  return policies;
+  return graph.listAll<ClaimsMappingPolicy>(`/servicePrincipals/${app.id}/claimsMappingPolicies`);
 }

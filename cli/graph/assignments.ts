@@ -29,12 +29,9 @@ export async function assignedUsers(
   progress: Progress,
 ): Promise<AssignedUsers> {
   const select = selectFor(attributes);
-  const principals: AppRoleAssignment[] = [];
-  for await (const assignment of graph.list<AppRoleAssignment>(
+  const principals = await graph.listAll<AppRoleAssignment>(
     `/servicePrincipals/${app.id}/appRoleAssignedTo?$top=999`,
-  )) {
-    principals.push(assignment);
-  }
+  );
   // Directly assigned users are read 15 at a time (`id in (…)` takes at most 15 values), groups one by one.
   const idsOf = (type: AppRoleAssignment["principalType"]) => [
     ...new Set(

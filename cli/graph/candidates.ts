@@ -1,7 +1,8 @@
 // Pure weighing of Entra ID attributes as the engineers' Linux login name: coverage (how many assigned
 // users have a value), validity (the project's one Linux-user rule, root refused) and uniqueness (two
 // engineers must not share one), with the users behind each problem.
-import { classifyUsers, type UserRow, type UserStatus } from "../userAttributes";
+import { summarize } from "../report";
+import { classifyUsers, USER_STATUSES, type UserRow, type UserStatus } from "../userAttributes";
 import { DIRECTORY_EXTENSION_PATTERN, userAttributeValue, type GraphUser } from "./users";
 
 export interface CandidateRow {
@@ -37,17 +38,17 @@ export function weighCandidates(users: readonly GraphUser[], attributes: readonl
       })),
       attribute,
     );
-    const count = (status: UserStatus) => classified.filter((row) => row.status === status).length;
+    const count = summarize(USER_STATUSES, classified);
     offenders[attribute] = classified
       .filter(({ status }) => status !== "OK")
       .sort((a, b) => PROBLEM_ORDER[a.status] - PROBLEM_ORDER[b.status]);
     return {
       attribute,
-      ok: count("OK"),
-      missing: count("MISSING"),
-      invalid: count("INVALID"),
-      duplicate: count("DUPLICATE"),
-      usable: percent(count("OK"), users.length),
+      ok: count.OK,
+      missing: count.MISSING,
+      invalid: count.INVALID,
+      duplicate: count.DUPLICATE,
+      usable: percent(count.OK, users.length),
     };
   });
   rows.sort((a, b) => b.ok - a.ok || a.invalid + a.duplicate - (b.invalid + b.duplicate));

@@ -26,7 +26,6 @@ export function readScopeFor(path: string): string | undefined {
 export class GraphError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
     message: string,
   ) {
     super(message);
@@ -115,6 +114,8 @@ export interface GraphClient {
   get<T>(path: string): Promise<T>;
   /** GET a collection, following `@odata.nextLink` page after page. */
   list<T>(path: string): AsyncIterable<T>;
+  /** The whole collection `list` walks, in order. */
+  listAll<T>(path: string): Promise<T[]>;
 }
 
 export interface GraphClientOptions {
@@ -201,21 +202,30 @@ export function graphClient(options: GraphClientOptions = {}): GraphClient {
       const message = graphErrorMessage(response.status, path, body);
       throw new GraphError(
         response.status,
-        body?.error?.code ?? String(response.status),
         RETRYABLE_STATUSES.has(response.status) ? `${message} (gave up after ${attempt} attempts)` : message,
       );
+    }
+  }
+
+  async function* list<T>(path: string): AsyncIterable<T> {
+    for (let next: string | undefined = path; next !== undefined;) {
+      const page: { value: T[]; "@odata.nextLink"?: string } = await getJson(next);
+      yield* page.value;
+      next = page["@odata.nextLink"];
     }
   }
 
   return {
     baseUrl,
     get: getJson,
-    async *list<T>(path: string) {
-      for (let next: string | undefined = path; next !== undefined;) {
-        const page: { value: T[]; "@odata.nextLink"?: string } = await getJson(next);
-        yield* page.value;
-        next = page["@odata.nextLink"];
-      }
+    list,
+    async listAll<T>(path: string) {
+      const all: T[] = [];
+      for await (const item of list<T>(path)) all.push(item);
+      return all;
     },
   };
 }
+
+/** An OData string literal: single-quoted, a quote inside doubled. */
+export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;

@@ -1,6 +1,6 @@
 // Entra ID user attributes as the provisioning engine names them (`mailNickname`, `extensionAttribute3`,
 // `extension_<appid>_<name>`) and where Microsoft Graph's user resource holds them, and reading one user.
-import type { GraphClient } from "./client";
+import { odataString, type GraphClient } from "./client";
 
 /** The per-user attributes `entra candidates` weighs as a login name, in the provisioning engine's names. */
 export const CANDIDATE_ATTRIBUTES: readonly string[] = [
@@ -46,8 +46,6 @@ export function userAttributeValue(user: GraphUser, attribute: string): string |
   return typeof current === "string" && current !== "" ? current : undefined;
 }
 
-const quoted = (value: string) => `'${value.replace(/'/g, "''")}'`;
-
 /**
  * The Entra ID user whose userPrincipalName or mail is `userNameOrEmail` (case-insensitive, as Graph compares
  * them), with `attributes` selected; undefined when there is none.
@@ -57,7 +55,7 @@ export async function findUser(
   userNameOrEmail: string,
   attributes: readonly string[],
 ): Promise<GraphUser | undefined> {
-  const value = quoted(userNameOrEmail);
+  const value = odataString(userNameOrEmail);
   const filter = encodeURIComponent(`userPrincipalName eq ${value} or mail eq ${value}`);
   const page = await graph.get<{ value: GraphUser[] }>(
     `/users?$filter=${filter}&$select=${selectFor(attributes)}`,

@@ -1,9 +1,14 @@
-// Starts moto's AWS API emulator (`python -m moto.server`, with the interpreter testing/python.ts resolves) on
-// 127.0.0.1 at a free port, once per test process, and stops it when mocha's root hooks end. Tests get a fresh
-// state with `resetMoto()`.
+// Starts moto's AWS API emulator (moto.server, with the interpreter testing/python.ts resolves) on 127.0.0.1 at a
+// free port, once per test process, and stops it when mocha's root hooks end. Tests get a fresh state with
+// `resetMoto()`. It runs with the State Manager moto lacks (testing/motoStateManager.py, which launches
+// moto.server); testing/motoStateManager.ts seeds what only real nodes could report.
 import { spawn, type ChildProcess } from "node:child_process";
 import * as net from "node:net";
+import * as path from "node:path";
 import { pythonTools } from "./python";
+
+/** moto.server with State Manager added: takes moto.server's own arguments. */
+const LAUNCHER = path.join(__dirname, "motoStateManager.py");
 
 export interface MotoServer {
   endpoint: string;
@@ -35,7 +40,7 @@ async function waitUntilUp(
   let exited = false;
   child.once("exit", () => (exited = true));
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`moto server exited during start-up (\`${python} -m moto.server\`)`);
+    if (exited) throw new Error(`moto server exited during start-up (\`${python} ${LAUNCHER}\`)`);
     try {
       const response = await fetch(`${endpoint}/moto-api/`);
       if (response.ok) return;
@@ -52,7 +57,7 @@ export function startMoto(): Promise<MotoServer> {
   starting ??= (async () => {
     const { python } = await pythonTools();
     const port = await freePort();
-    const child = spawn(python, ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+    const child = spawn(python, [LAUNCHER, "-H", "127.0.0.1", "-p", String(port)], {
       stdio: ["ignore", "ignore", "pipe"],
       env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: "false" },
     });
@@ -65,6 +70,9 @@ export function startMoto(): Promise<MotoServer> {
   })();
   return starting;
 }
+
+/** The running emulator's process id, for a bench that reads its CPU time. */
+export const motoProcessId = (): number | undefined => server?.process.pid;
 
 /** Forgets every resource the emulator holds. */
 export async function resetMoto(): Promise<void> {

@@ -262,6 +262,23 @@ async function seedWriter(
   }
 }
 
+/** Credentials for work in a seeded account: the management account's own, a member's through its member role. */
+export async function accountCredentials(endpoint: string, accountId: string): Promise<StaticCredentials> {
+  if (accountId === MOTO_MANAGEMENT_ACCOUNT_ID) return TESTING;
+  const sts = new STSClient({ endpoint, region: "us-east-1", credentials: TESTING });
+  const assumed = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${accountId}:role/${MEMBER_ROLE}`,
+      RoleSessionName: "seed",
+    }),
+  );
+  return {
+    accessKeyId: assumed.Credentials!.AccessKeyId!,
+    secretAccessKey: assumed.Credentials!.SecretAccessKey!,
+    sessionToken: assumed.Credentials!.SessionToken,
+  };
+}
+
 /** Turns moto's IAM policy enforcement on or off for every request (a server-wide switch). */
 export async function enforceIamPolicies(endpoint: string, on: boolean): Promise<void> {
   const response = await fetch(`${endpoint}/moto-api/reset-auth`, { method: "POST", body: on ? "0" : "inf" });
@@ -274,7 +291,6 @@ export async function seedOrganization(
 ): Promise<SeededOrganization> {
   const config = { endpoint, region: "us-east-1", credentials: TESTING };
   const org = new OrganizationsClient(config);
-  const sts = new STSClient(config);
   await org.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
   const rootId = (await org.send(new ListRootsCommand({}))).Roots![0].Id!;
   const ouIds: Record<string, string> = {};
@@ -342,14 +358,7 @@ export async function seedOrganization(
         }),
       );
     }
-    const assumed = await sts.send(
-      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${id}:role/${MEMBER_ROLE}`, RoleSessionName: "seed" }),
-    );
-    const credentials = {
-      accessKeyId: assumed.Credentials!.AccessKeyId!,
-      secretAccessKey: assumed.Credentials!.SecretAccessKey!,
-      sessionToken: assumed.Credentials!.SessionToken,
-    };
+    const credentials = await accountCredentials(endpoint, id);
     await writeDocuments(credentials, id, account.documents, account);
     if (seed.auditor) {
       await iam(endpoint, credentials, {

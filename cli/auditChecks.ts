@@ -236,6 +236,25 @@ export interface AssociationScript {
 }
 
 /**
+ * Whether the audit counts the fallback user. `flag` is --fallback-user (true), --no-fallback-user (false) or
+ * neither (undefined): a stack that deploys the association (ensureFallbackUser) counts it unless told not to;
+ * without a stack only --fallback-user does. --fallback-user on a stack that deploys none is refused, in `problem`.
+ */
+export function fallbackUserCounted(
+  flag: boolean | undefined,
+  stack: { name: string; ensureFallbackUser: boolean } | undefined,
+): { counted: boolean; problem?: string } {
+  if (!stack) return { counted: flag === true };
+  if (flag === true && !stack.ensureFallbackUser) {
+    return {
+      counted: false,
+      problem: `option '--fallback-user': stack ${stack.name} has ensureFallbackUser false, so it deploys no fallback-user association to count`,
+    };
+  }
+  return { counted: flag ?? stack.ensureFallbackUser };
+}
+
+/**
  * How many Linux managed nodes may not have the fallback user yet: those beyond the association's successful
  * targets. AWS-RunShellScript never runs on Windows nodes, so they never count as successes, nor here as Linux.
  */

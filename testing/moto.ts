@@ -2,10 +2,23 @@
 // free port, once per test process, and stops it when mocha's root hooks end. Tests get a fresh state with
 // `resetMoto()`. It runs with the State Manager moto lacks (testing/motoStateManager.py, which launches
 // moto.server); testing/motoStateManager.ts seeds what only real nodes could report.
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
 import { pythonTools } from "./python";
+
+/** The account moto serves requests signed with any key it did not issue. */
+export const MOTO_DEFAULT_ACCOUNT_ID = "123456789012";
+export const MOTO_CREDENTIALS: StaticCredentials = { accessKeyId: "testing", secretAccessKey: "testing" };
+/** The role a member account of a moto organisation is entered through (moto assumes any role ARN). */
+export const MEMBER_ROLE = "OrganizationAccountAccessRole";
+
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
 
 /** moto.server with State Manager added: takes moto.server's own arguments. */
 const LAUNCHER = path.join(__dirname, "motoStateManager.py");
@@ -108,5 +121,22 @@ export function motoEnvironment(info: MotoServer, region = "us-east-1"): Record<
     AWS_ACCESS_KEY_ID: "testing",
     AWS_SECRET_ACCESS_KEY: "testing",
     AWS_SESSION_TOKEN: "testing",
+  };
+}
+
+/** Credentials for work in an account on moto: the default account's own, another's through its member role. */
+export async function accountCredentials(endpoint: string, accountId: string): Promise<StaticCredentials> {
+  if (accountId === MOTO_DEFAULT_ACCOUNT_ID) return MOTO_CREDENTIALS;
+  const sts = new STSClient({ endpoint, region: "us-east-1", credentials: MOTO_CREDENTIALS });
+  const assumed = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${accountId}:role/${MEMBER_ROLE}`,
+      RoleSessionName: "seed",
+    }),
+  );
+  return {
+    accessKeyId: assumed.Credentials!.AccessKeyId!,
+    secretAccessKey: assumed.Credentials!.SecretAccessKey!,
+    sessionToken: assumed.Credentials!.SessionToken,
   };
 }

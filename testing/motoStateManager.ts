@@ -6,7 +6,7 @@ import { CreateAssociationCommand, SSMClient, type CreateAssociationCommandInput
 import { runShellTemplate } from "../components/runShell/template";
 import { RUN_AS_DEFAULT_USER_PARAMETER } from "../policypack/rules/names";
 import { NEWEST_NODEJS_RUNTIME } from "../policypack/rules/values";
-import { accountCredentials } from "./seedOrganization";
+import { accountCredentials } from "./moto";
 
 /** Images moto ships in every region: Amazon Linux (no platform) and Windows Server (platform `windows`). */
 const LINUX_IMAGE = "ami-760aaa0f";

@@ -21,7 +21,7 @@ import {
 } from "@aws-sdk/client-ssm";
 import { fallbackUserScriptLines } from "../../components/runShell/fallbackUserScript";
 import { FALLBACK_USER_ASSOCIATION_NAME } from "../../policypack/rules/names";
-import { resetMoto, startMoto } from "../../testing/moto";
+import { accountCredentials, resetMoto, startMoto } from "../../testing/moto";
 import {
   createFallbackUserAssociation,
   fallbackUserAssociationInput,
@@ -30,7 +30,7 @@ import {
   seedManagedNodes,
   type Cell,
 } from "../../testing/motoStateManager";
-import { accountCredentials, MOTO_MANAGEMENT_ACCOUNT_ID } from "../../testing/seedOrganization";
+import { MOTO_MANAGEMENT_ACCOUNT_ID } from "../../testing/seedOrganization";
 
 const USER = "ssm-fallback";
 const MEMBER = "210987654321";

@@ -1,8 +1,9 @@
-// `ssm-runas audit --fallback-user`, the real bin against a moto organisation with the test moto's State Manager
+// The fallback-user count of `ssm-runas audit` (by default for a stack that deploys the association, with
+// --expected-user on --fallback-user), the real bin against a moto organisation with the test moto's State Manager
 // (testing/motoStateManager.py): managed nodes are moto EC2 instances (Linux and Windows), the association is the
 // RunShell template's, and the results of its runs are seeded. FALLBACK_USER_PENDING where the association has
 // not reached every Linux managed node, is missing, is doubled or runs something else; nothing more where it has;
-// and no State Manager call without the flag.
+// and no State Manager call when it is not counted.
 import { expect } from "chai";
 import { SSMClient, UpdateAssociationCommand } from "@aws-sdk/client-ssm";
 import * as fs from "node:fs";
@@ -11,7 +12,7 @@ import * as path from "node:path";
 import type { AuditRow } from "../../../cli/auditRows";
 import { FALLBACK_USER_ASSOCIATION_NAME } from "../../../policypack/rules/names";
 import { startAwsProxy, type AwsProxy } from "../../../testing/awsProxy";
-import { motoEnvironment, resetMoto, startMoto } from "../../../testing/moto";
+import { accountCredentials, motoEnvironment, resetMoto, startMoto } from "../../../testing/moto";
 import {
   createFallbackUserAssociation,
   fallbackUserAssociationInput,
@@ -20,11 +21,7 @@ import {
   seedManagedNodes,
   type Cell,
 } from "../../../testing/motoStateManager";
-import {
-  accountCredentials,
-  seedOrganization,
-  type SeededOrganization,
-} from "../../../testing/seedOrganization";
+import { seedOrganization, type SeededOrganization } from "../../../testing/seedOrganization";
 import { REPO_ROOT, runCli } from "../../support/cli";
 
 const USER = "ssm-fallback";
@@ -76,7 +73,7 @@ async function audit(proxy: AwsProxy, args: string[], regions = REGIONS) {
   return { run, rows: report.results, summary: report.summary, operations };
 }
 
-describe("ssm-runas audit --fallback-user (moto with State Manager)", function () {
+describe("ssm-runas audit, the fallback user (moto with State Manager)", function () {
   this.timeout(300_000);
   let org: SeededOrganization;
   let proxy: AwsProxy;
@@ -88,6 +85,8 @@ describe("ssm-runas audit --fallback-user (moto with State Manager)", function (
     const moto = await startMoto();
     await resetMoto();
     org = await seedOrganization(moto.endpoint, {
+      // Created below where the region has one.
+      fallbackUserAssociations: false,
       accounts: [
         { name: "on", documents: documents(ON) },
         {
@@ -158,32 +157,61 @@ describe("ssm-runas audit --fallback-user (moto with State Manager)", function (
     );
   });
 
-  it("makes State Manager calls only with the flag", async () => {
-    const stateManagerCalls = ["ListAssociations", "DescribeAssociation", "DescribeInstanceInformation"];
+  const STATE_MANAGER_CALLS = ["ListAssociations", "DescribeAssociation", "DescribeInstanceInformation"];
+  const stateManagerCalls = (operations: string[]) =>
+    operations.filter((o) => STATE_MANAGER_CALLS.includes(o));
+
+  /** A project holding the prod stack as `name`, its root the seeded organisation's, with `config` lines added. */
+  function stackProject(name: string, config = "") {
+    const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-fallback-"));
+    fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+    const prod = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8");
+    fs.writeFileSync(
+      path.join(projectDir, `Pulumi.${name}.yaml`),
+      prod
+        .split("r-x7k2")
+        .join(org.rootId)
+        .replace(/^config:\n/m, `config:\n${config}`),
+    );
+    return projectDir;
+  }
+
+  it("with --expected-user, counts only with --fallback-user", async () => {
     const without = await audit(proxy, ["--expected-user", USER]);
-    expect(without.operations.filter((operation) => stateManagerCalls.includes(operation))).to.deep.equal([]);
+    expect(stateManagerCalls(without.operations)).to.deep.equal([]);
     expect(without.rows.map((r) => r.status)).not.to.include("FALLBACK_USER_PENDING");
     const flagged = await audit(proxy, ["--expected-user", USER, "--fallback-user"]);
-    expect(flagged.operations).to.include.members(stateManagerCalls);
+    expect(flagged.operations).to.include.members(STATE_MANAGER_CALLS);
   });
 
-  it("refuses --fallback-user for a stack with ensureFallbackUser false, in one line (exit 2)", async () => {
-    const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-runas-fallback-"));
+  it("with a --stack that deploys the association, counts by default; --no-fallback-user skips it", async () => {
+    const projectDir = stackProject("fb");
     try {
-      fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
-      const prod = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8");
-      fs.writeFileSync(
-        path.join(projectDir, "Pulumi.nouser.yaml"),
-        prod.replace(/^config:\n/m, "config:\n  ssm-runas-sync:ensureFallbackUser: false\n"),
-      );
-      const run = await runCli([
-        "audit",
-        "--stack",
-        "nouser",
-        "--project-dir",
-        projectDir,
-        "--fallback-user",
-      ]);
+      const stack = ["--stack", "fb", "--project-dir", projectDir];
+      const counted = await audit(proxy, stack);
+      expect(row(counted.rows, "on", "eu-central-1")).to.deep.include({
+        status: "FALLBACK_USER_PENDING",
+        detail:
+          "9 of 70 Linux managed nodes without a successful run of ssm-runas-sync-fallback-user; " +
+          "the RunShell document itself is compliant",
+      });
+      expect(row(counted.rows, "on", "eu-west-1").status).to.equal("COMPLIANT");
+      const skipped = await audit(proxy, [...stack, "--no-fallback-user"]);
+      expect(stateManagerCalls(skipped.operations)).to.deep.equal([]);
+      expect(row(skipped.rows, "on", "eu-central-1").status).to.equal("COMPLIANT");
+    } finally {
+      fs.rmSync(projectDir, { recursive: true, force: true });
+    }
+  });
+
+  it("with a stack whose ensureFallbackUser is false: not counted, and --fallback-user refused in one line (exit 2)", async () => {
+    const projectDir = stackProject("nouser", "  ssm-runas-sync:ensureFallbackUser: false\n");
+    try {
+      const stack = ["--stack", "nouser", "--project-dir", projectDir];
+      const uncounted = await audit(proxy, stack);
+      expect(stateManagerCalls(uncounted.operations)).to.deep.equal([]);
+      expect(row(uncounted.rows, "on", "eu-central-1").status).to.equal("COMPLIANT");
+      const run = await runCli(["audit", ...stack, "--fallback-user"]);
       expect(run.code).to.equal(2);
       expect(run.stderr).to.equal(
         "error: option '--fallback-user': stack nouser has ensureFallbackUser false, so it deploys no fallback-user association to count\n",
@@ -203,6 +231,7 @@ describe("ssm-runas audit --fallback-user (moto with State Manager)", function (
       const moto = await startMoto();
       await resetMoto();
       org = await seedOrganization(moto.endpoint, {
+        fallbackUserAssociations: false,
         ous: [{ name: "pilot" }],
         accounts: [{ name: "on", ou: "pilot", documents: { [REGION]: ON } }],
       });

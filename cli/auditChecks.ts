@@ -1,6 +1,6 @@
 // Pure judgement of what, besides the RunShell document, a row needs to be COMPLIANT: no self-owned Session
 // document in the account × region that bypasses RunAs, a healthy writer (function and both reconcile rules),
-// the guardrail SCPs attached on the account's path, and (with --fallback-user) the fallback user on every
+// the guardrail SCPs attached on the account's path, and (when the audit counts it) the fallback user on every
 // Linux managed node. The reads are done at the edge (./aws/auditChecks); this
 // module only judges them, and folds the findings into the document's row in one fixed precedence.
 import {

@@ -111,6 +111,7 @@ class StateManagerBackend(BaseBackend):
                 "ComputerName": instance.private_dns_name,
                 "SourceId": instance.id,
                 "SourceType": "AWS::EC2::Instance",
+                # For the Targets' tag keys; not an InstanceInformation member, so left out of its answer.
                 "tags": {tag["key"]: tag["value"] for tag in instance.get_tags()},
             }
             for instance in ec2_backends[self.account_id][self.region_name].all_running_instances()
@@ -185,9 +186,10 @@ class StateManagerBackend(BaseBackend):
 
     def targets(self, association_id: str) -> list[str]:
         """The managed nodes the association's Targets select: InstanceIds (* for all), tag:<key>, tag-key."""
+        targets = self.latest(association_id)["Targets"]
         selected = []
         for node in self.managed_nodes():
-            for target in self.latest(association_id)["Targets"]:
+            for target in targets:
                 key, values = target["Key"], target.get("Values") or []
                 if (
                     (key == "InstanceIds" and ("*" in values or node["InstanceId"] in values))

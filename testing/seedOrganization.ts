@@ -24,7 +24,7 @@ import {
   CreatePolicyCommand,
   EnablePolicyTypeCommand,
 } from "@aws-sdk/client-organizations";
-import { CreateDocumentCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { CreateAssociationCommand, CreateDocumentCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { stringify } from "yaml";
@@ -41,7 +41,7 @@ import {
   WRITER_ROLE_PATH,
 } from "../policypack/rules/names";
 import { forEachWithConcurrency } from "../cli/concurrency";
-import { createFallbackUserAssociation } from "./motoStateManager";
+import { fallbackUserAssociationInput } from "./motoStateManager";
 import {
   accountCredentials,
   MEMBER_ROLE,
@@ -318,7 +318,9 @@ export async function seedOrganization(
       if (!writer) continue;
       await seedWriter(endpoint, credentials, accountId, region, writer, writerUser);
       if (seed.fallbackUserAssociations !== false) {
-        await createFallbackUserAssociation({ endpoint, accountId, region }, writer.user ?? writerUser);
+        await new SSMClient({ endpoint, region, credentials }).send(
+          new CreateAssociationCommand(fallbackUserAssociationInput(writer.user ?? writerUser)),
+        );
       }
     }
     for (const [region, sessionDocuments] of Object.entries(extras.sessionDocuments ?? {})) {

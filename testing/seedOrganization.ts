@@ -1,10 +1,10 @@
 // Seeds an AWS Organization on the moto emulator: OUs, member accounts, and what each account holds per region —
 // the RunShell document, the writer (function and reconcile rules, healthy by default wherever a document is
-// seeded) and the fallback-user association beside it, other Session documents — the two guardrail SCPs (attached to the root by default), closed
-// (suspended) accounts, and the RunShell StackSet with its instances (service-managed, by OU). Optionally
-// an `auditor` IAM user whose own policy refuses AssumeRole into some accounts: moto assumes any role ARN (it
-// checks neither that the role exists nor its trust policy), so with its IAM enforcement on
-// (`enforceIamPolicies`) the caller's explicit deny is how AssumeRole really fails there.
+// seeded) and the fallback-user association beside it, other Session documents — the two guardrail SCPs
+// (attached to the root by default), closed (suspended) accounts, and the RunShell StackSet with its instances
+// (service-managed, by OU). Optionally an `auditor` IAM user whose own policy refuses AssumeRole into some
+// accounts: moto assumes any role ARN (it checks neither that the role exists nor its trust policy), so with its
+// IAM enforcement on (`enforceIamPolicies`) the caller's explicit deny is how AssumeRole really fails there.
 import {
   CloudFormationClient,
   CreateStackInstancesCommand,

@@ -94,9 +94,9 @@ Read-only: the only calls are sts:GetCallerIdentity, sts:AssumeRole, organizatio
 organizations:DescribeOrganization, organizations:DescribeOrganizationalUnit (only for the OUs above --ou),
 cloudformation:ListStackInstances, ssm:DescribeDocument, ssm:GetDocument, ssm:ListDocuments,
 lambda:GetFunctionConfiguration, events:DescribeRule, events:ListTargetsByRule, ec2:DescribeRegions, and when
-the fallback user is counted ssm:ListAssociations, ssm:DescribeAssociation and ssm:DescribeInstanceInformation. The caller's
-own account is read with the caller's credentials, every other account through --role; the SCPs and the
-StackSet are read with the caller's credentials (management account or delegated administrator).`;
+the fallback user is counted ssm:ListAssociations, ssm:DescribeAssociation and ssm:DescribeInstanceInformation.
+The caller's own account is read with the caller's credentials, every other account through --role; the SCPs
+and the StackSet are read with the caller's credentials (management account or delegated administrator).`;
 
 export function registerAuditCommand(program: Command) {
   const audit = exitTwoOnUsageErrors(program.command("audit"))

@@ -1,6 +1,6 @@
 // Pure judgement of what, besides the RunShell document, a row needs to be COMPLIANT: no self-owned Session
 // document in the account × region that bypasses RunAs, a healthy writer (function and both reconcile rules),
-// the guardrail SCPs attached on the account's path, and (with --fallback-user) the fallback user on every
+// the guardrail SCPs attached on the account's path, and (when the audit counts it) the fallback user on every
 // Linux managed node. The reads are done at the edge (./aws/auditChecks); this
 // module only judges them, and folds the findings into the document's row in one fixed precedence.
 import {
@@ -233,6 +233,25 @@ export interface AssociationScript {
   document: string;
   /** Its `commands` parameter. */
   commands: readonly string[];
+}
+
+/**
+ * Whether the audit counts the fallback user. `flag` is --fallback-user (true), --no-fallback-user (false) or
+ * neither (undefined): a stack that deploys the association (ensureFallbackUser) counts it unless told not to;
+ * without a stack only --fallback-user does. --fallback-user on a stack that deploys none is refused, in `problem`.
+ */
+export function fallbackUserCounted(
+  flag: boolean | undefined,
+  stack: { name: string; ensureFallbackUser: boolean } | undefined,
+): { counted: boolean; problem?: string } {
+  if (!stack) return { counted: flag === true };
+  if (flag === true && !stack.ensureFallbackUser) {
+    return {
+      counted: false,
+      problem: `option '--fallback-user': stack ${stack.name} has ensureFallbackUser false, so it deploys no fallback-user association to count`,
+    };
+  }
+  return { counted: flag ?? stack.ensureFallbackUser };
 }
 
 /**

@@ -2,7 +2,7 @@
 // 50 ms to every request, against the lower bound (requests × 50 ms / concurrency) and against the way it is
 // done by hand today: a shell loop of `aws sts assume-role` + `aws ssm get-document`, timed on a few accounts
 // and extrapolated. The audit runs in a process of its own, so the proxy does not share its event loop.
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runAudit } from "../cli/aws/audit";
@@ -10,7 +10,7 @@ import { DEFAULT_CONCURRENCY } from "../cli/commands/audit";
 import { summarize } from "../cli/report";
 import { AUDIT_STATUSES } from "../cli/auditRows";
 import { startAwsProxy } from "../testing/awsProxy";
-import { motoEnvironment, resetMoto, startMoto, stopMoto } from "../testing/moto";
+import { motoEnvironment, motoProcessId, resetMoto, startMoto, stopMoto } from "../testing/moto";
 import { seedOrganization, type SeededDocument } from "../testing/seedOrganization";
 
 const ACCOUNTS = 200;
@@ -60,15 +60,11 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<stri
 }
 
 /** CPU seconds the emulator has used so far (Linux /proc), to show how much of the wall time is its own. */
-function motoCpuMs(port: number): number | undefined {
+function motoCpuMs(): number | undefined {
+  const pid = motoProcessId();
+  if (pid === undefined) return undefined;
   try {
-    const pid = execFileSync("pgrep", ["-f", `moto.server -H 127.0.0.1 -p ${port}`], {
-      encoding: "utf8",
-    }).trim();
-    const fields = fs
-      .readFileSync(`/proc/${pid.split("\n")[0]}/stat`, "utf8")
-      .split(") ")[1]
-      .split(" ");
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
     return undefined;
@@ -122,11 +118,11 @@ async function main(): Promise<void> {
     proxy.delayMs = delayMs;
     proxy.requests.splice(0);
     const child = [require.resolve("tsx/cli"), __filename, MEASURE_FLAG];
-    const cpuBefore = motoCpuMs(moto.port);
+    const cpuBefore = motoCpuMs();
     const outcome = JSON.parse(
       await run(process.execPath, child, { ...env, AWS_ENDPOINT_URL: proxy.endpoint }),
     );
-    const cpuAfter = motoCpuMs(moto.port);
+    const cpuAfter = motoCpuMs();
     return {
       ...outcome,
       requests: proxy.requests.length,

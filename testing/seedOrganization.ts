@@ -1,10 +1,10 @@
 // Seeds an AWS Organization on the moto emulator: OUs, member accounts, and what each account holds per region —
 // the RunShell document, the writer (function and reconcile rules, healthy by default wherever a document is
-// seeded), other Session documents — the two guardrail SCPs (attached to the root by default), closed
-// (suspended) accounts, and the RunShell StackSet with its instances (service-managed, by OU). Optionally
-// an `auditor` IAM user whose own policy refuses AssumeRole into some accounts: moto assumes any role ARN (it
-// checks neither that the role exists nor its trust policy), so with its IAM enforcement on
-// (`enforceIamPolicies`) the caller's explicit deny is how AssumeRole really fails there.
+// seeded) and the fallback-user association beside it, other Session documents — the two guardrail SCPs
+// (attached to the root by default), closed (suspended) accounts, and the RunShell StackSet with its instances
+// (service-managed, by OU). Optionally an `auditor` IAM user whose own policy refuses AssumeRole into some
+// accounts: moto assumes any role ARN (it checks neither that the role exists nor its trust policy), so with its
+// IAM enforcement on (`enforceIamPolicies`) the caller's explicit deny is how AssumeRole really fails there.
 import {
   CloudFormationClient,
   CreateStackInstancesCommand,
@@ -24,8 +24,7 @@ import {
   CreatePolicyCommand,
   EnablePolicyTypeCommand,
 } from "@aws-sdk/client-organizations";
-import { CreateDocumentCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { CreateAssociationCommand, CreateDocumentCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { stringify } from "yaml";
@@ -42,6 +41,14 @@ import {
   WRITER_ROLE_PATH,
 } from "../policypack/rules/names";
 import { forEachWithConcurrency } from "../cli/concurrency";
+import { fallbackUserAssociationInput } from "./motoStateManager";
+import {
+  accountCredentials,
+  MEMBER_ROLE,
+  MOTO_CREDENTIALS,
+  MOTO_DEFAULT_ACCOUNT_ID,
+  type StaticCredentials,
+} from "./moto";
 
 export interface SeededDocument {
   runAsEnabled: boolean;
@@ -114,17 +121,16 @@ export interface OrganizationSeed {
   accounts: AccountSeed[];
   /** The default writer user (default: "ssm-fallback"). */
   writerUser?: string;
+  /**
+   * The RunShell StackSet's fallback-user association wherever a writer is seeded, for the writer's user, with no
+   * managed node (default true): what the StackSet deploys, so an audit that counts the fallback user finds it.
+   */
+  fallbackUserAssociations?: boolean;
   /** The two guardrail SCPs (default: both on the root); false for none at all. */
   guardrail?: GuardrailSeed | false;
   /** Create the `auditor` IAM user (read-only), refused AssumeRole into these accounts (by name). */
   auditor?: { deniedAccounts: string[] };
   stackSet?: StackSetSeed;
-}
-
-export interface StaticCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
 }
 
 export interface SeededOrganization {
@@ -135,9 +141,9 @@ export interface SeededOrganization {
   auditor?: StaticCredentials;
 }
 
-export const MOTO_MANAGEMENT_ACCOUNT_ID = "123456789012";
-const TESTING: StaticCredentials = { accessKeyId: "testing", secretAccessKey: "testing" };
-const MEMBER_ROLE = "OrganizationAccountAccessRole";
+/** The organisation's management account: moto's default account. */
+export const MOTO_MANAGEMENT_ACCOUNT_ID = MOTO_DEFAULT_ACCOUNT_ID;
+const TESTING: StaticCredentials = MOTO_CREDENTIALS;
 
 /** A RunShell document as the console saves it, with the RunAs fields set as given. */
 export function runShellContent({ runAsEnabled, runAsDefaultUser, format = "JSON" }: SeededDocument): string {
@@ -191,6 +197,9 @@ const READ_DOCUMENTS = {
     "events:DescribeRule",
     "events:ListTargetsByRule",
     "ec2:DescribeRegions",
+    "ssm:ListAssociations",
+    "ssm:DescribeAssociation",
+    "ssm:DescribeInstanceInformation",
   ],
   Resource: "*",
 };
@@ -274,7 +283,6 @@ export async function seedOrganization(
 ): Promise<SeededOrganization> {
   const config = { endpoint, region: "us-east-1", credentials: TESTING };
   const org = new OrganizationsClient(config);
-  const sts = new STSClient(config);
   await org.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
   const rootId = (await org.send(new ListRootsCommand({}))).Roots![0].Id!;
   const ouIds: Record<string, string> = {};
@@ -307,7 +315,13 @@ export async function seedOrganization(
       ...extras.writers,
     };
     for (const [region, writer] of Object.entries(writers)) {
-      if (writer) await seedWriter(endpoint, credentials, accountId, region, writer, writerUser);
+      if (!writer) continue;
+      await seedWriter(endpoint, credentials, accountId, region, writer, writerUser);
+      if (seed.fallbackUserAssociations !== false) {
+        await new SSMClient({ endpoint, region, credentials }).send(
+          new CreateAssociationCommand(fallbackUserAssociationInput(writer.user ?? writerUser)),
+        );
+      }
     }
     for (const [region, sessionDocuments] of Object.entries(extras.sessionDocuments ?? {})) {
       for (const { name, content } of sessionDocuments) {
@@ -342,14 +356,7 @@ export async function seedOrganization(
         }),
       );
     }
-    const assumed = await sts.send(
-      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${id}:role/${MEMBER_ROLE}`, RoleSessionName: "seed" }),
-    );
-    const credentials = {
-      accessKeyId: assumed.Credentials!.AccessKeyId!,
-      secretAccessKey: assumed.Credentials!.SecretAccessKey!,
-      sessionToken: assumed.Credentials!.SessionToken,
-    };
+    const credentials = await accountCredentials(endpoint, id);
     await writeDocuments(credentials, id, account.documents, account);
     if (seed.auditor) {
       await iam(endpoint, credentials, {

@@ -1,5 +1,5 @@
 // The audit's I/O shell: list the accounts, and in each account × region read the RunShell document, the
-// account's own Session documents, the writer and (with --fallback-user) the fallback-user association's reach
+// account's own Session documents, the writer and (when counted) the fallback-user association's reach
 // through read-only calls (AssumeRole, then SSM, Lambda and EventBridge reads), the SCPs on each account's path with the caller's own credentials (Organizations, cached
 // per target), the account's enabled regions (EC2 DescribeRegions), and once the RunShell StackSet's instances
 // (CloudFormation); the pure classifiers (../auditRows, ../auditChecks, ../auditContext, ../stackInstances) turn

@@ -27,6 +27,7 @@ import {
 import { progressOnTerminal } from "../progress";
 import { summarize } from "../report";
 import { AUDIT_STATUSES, auditExitCode } from "../auditRows";
+import { fallbackUserCounted } from "../auditChecks";
 
 export const DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole";
 export const DEFAULT_CONCURRENCY = 16;
@@ -83,18 +84,19 @@ document with RunAs off is BREAK_GLASS instead of RUNAS_DISABLED (it passes, wha
 with RunAs still on is BREAK_GLASS_PENDING (break-glass has not reached it yet), and the writer must carry
 RUN_AS_ENABLED "false" so that its reconcile keeps RunAs off. Every other check is the same.
 
---fallback-user (the rollout's pre-flight, with RunAs still off): a row is FALLBACK_USER_PENDING when the
-association ssm-runas-sync-fallback-user is missing there, or when fewer of its targets last ran it
-successfully than there are Linux managed nodes; the detail says how many of how many. Sessions on such a node
-fail once RunAs is on.
+The fallback user (counted by default with a --stack whose ensureFallbackUser is true, the default;
+--no-fallback-user skips it; with --expected-user only --fallback-user counts it): a row is
+FALLBACK_USER_PENDING when the association ssm-runas-sync-fallback-user is missing there, or when fewer of its
+targets last ran it successfully than there are Linux managed nodes; the detail says how many of how many.
+Sessions on such a node fail once RunAs is on: the rollout's pre-flight, with RunAs still off.
 
 Read-only: the only calls are sts:GetCallerIdentity, sts:AssumeRole, organizations:List*,
 organizations:DescribeOrganization, organizations:DescribeOrganizationalUnit (only for the OUs above --ou),
 cloudformation:ListStackInstances, ssm:DescribeDocument, ssm:GetDocument, ssm:ListDocuments,
-lambda:GetFunctionConfiguration, events:DescribeRule, events:ListTargetsByRule, ec2:DescribeRegions, and with
---fallback-user ssm:ListAssociations, ssm:DescribeAssociation and ssm:DescribeInstanceInformation. The caller's
-own account is read with the caller's credentials, every other account through --role; the SCPs and the
-StackSet are read with the caller's credentials (management account or delegated administrator).`;
+lambda:GetFunctionConfiguration, events:DescribeRule, events:ListTargetsByRule, ec2:DescribeRegions, and when
+the fallback user is counted ssm:ListAssociations, ssm:DescribeAssociation and ssm:DescribeInstanceInformation.
+The caller's own account is read with the caller's credentials, every other account through --role; the SCPs
+and the StackSet are read with the caller's credentials (management account or delegated administrator).`;
 
 export function registerAuditCommand(program: Command) {
   const audit = exitTwoOnUsageErrors(program.command("audit"))
@@ -138,10 +140,12 @@ export function registerAuditCommand(program: Command) {
     .addOption(
       new Option(
         "--fallback-user",
-        "also count the Linux managed nodes the fallback-user association has not reached " +
-          "(FALLBACK_USER_PENDING; two State Manager reads more per account × region)",
+        "count the Linux managed nodes the fallback-user association has not reached (FALLBACK_USER_PENDING; " +
+          "State Manager reads per account × region): the default with a --stack that deploys it " +
+          "(ensureFallbackUser), with --expected-user only when given",
       ),
-    );
+    )
+    .addOption(new Option("--no-fallback-user", "do not count them, whatever the stack"));
   addOutputOptions(audit, AUDIT_OUTPUT_FORMATS)
     .addOption(
       new Option(
@@ -164,12 +168,11 @@ export function registerAuditCommand(program: Command) {
         options.expectRunasDisabled === true,
       );
       if (contradiction) process.stderr.write(`${contradiction}\n`);
-      if (options.fallbackUser && stack && !stack.config.ensureFallbackUser) {
-        usageError(
-          command,
-          `option '--fallback-user': stack ${stack.name} has ensureFallbackUser false, so it deploys no fallback-user association to count`,
-        );
-      }
+      const fallbackUser = fallbackUserCounted(
+        options.fallbackUser,
+        stack && { name: stack.name, ensureFallbackUser: stack.config.ensureFallbackUser },
+      );
+      if (fallbackUser.problem) usageError(command, fallbackUser.problem);
       const listed = options.regions ?? stack?.config.regions;
       if (!listed) usageError(command, "option '--regions <region...>' is required unless --stack is given");
       const regions = [...new Set(listed)];
@@ -190,7 +193,7 @@ export function registerAuditCommand(program: Command) {
           allowedSessionDocuments: stack?.config.allowedSessionDocuments ?? [],
           restrictSessionRegions: stack?.config.restrictSessionRegions ?? false,
           regionScan: options.regionScan,
-          fallbackUser: options.fallbackUser === true,
+          fallbackUser: fallbackUser.counted,
           onReadsFound: (count) => progress.add(count),
           onRowDone: () => progress.advance(),
         });

@@ -4,6 +4,7 @@ import { fallbackUserScriptLines } from "../../components/runShell/fallbackUserS
 import { expect } from "chai";
 import {
   bypassFinding,
+  fallbackUserCounted,
   fallbackUserFinding,
   fallbackUserPending,
   guardrailFinding,
@@ -215,6 +216,24 @@ describe("cli: audit checks", () => {
         detail:
           "2 associations are named ssm-runas-sync-fallback-user, the StackSet creates one: their successes do not say which script ran",
       });
+    });
+
+    it("is counted by default for a stack that deploys the association, with --expected-user only when asked", () => {
+      const deploys = { name: "prod", ensureFallbackUser: true };
+      const deploysNone = { name: "nouser", ensureFallbackUser: false };
+      // flag: --fallback-user (true), --no-fallback-user (false), neither (undefined).
+      expect(fallbackUserCounted(undefined, deploys)).to.deep.equal({ counted: true });
+      expect(fallbackUserCounted(false, deploys)).to.deep.equal({ counted: false });
+      expect(fallbackUserCounted(true, deploys)).to.deep.equal({ counted: true });
+      expect(fallbackUserCounted(undefined, deploysNone)).to.deep.equal({ counted: false });
+      expect(fallbackUserCounted(false, deploysNone)).to.deep.equal({ counted: false });
+      expect(fallbackUserCounted(true, deploysNone)).to.deep.equal({
+        counted: false,
+        problem:
+          "option '--fallback-user': stack nouser has ensureFallbackUser false, so it deploys no fallback-user association to count",
+      });
+      expect(fallbackUserCounted(undefined, undefined)).to.deep.equal({ counted: false });
+      expect(fallbackUserCounted(true, undefined)).to.deep.equal({ counted: true });
     });
 
     it("says which read failed", () => {

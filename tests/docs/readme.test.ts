@@ -2,9 +2,10 @@
 // changes. Every command in it is extracted (```sh blocks, and inline `code` that starts with a command) and
 // checked by what can run here:
 //   npm run synth …        run for real (to a temporary folder), the files it promises must appear;
-//   npx ssm-runas audit …  those of the rollout runbook run for real against the moto emulator, on an
-//                          organisation seeded to match (the State Manager reads of --fallback-user, which
-//                          moto lacks, answered by aws-sdk-client-mock: tests/support/stateManager.ts);
+//   npx ssm-runas audit …  those of the rollout runbook run for real (the bin) against the moto emulator, on an
+//                          organisation seeded to match, State Manager included (testing/motoStateManager.py:
+//                          nodes, the StackSet's association, its runs' results); the pre-flight step's command
+//                          from FALLBACK_USER_PENDING to passing;
 //   npx ssm-runas …        every subcommand must be listed by its parent's --help, every option by its own;
 //   aws …                  the service, operation and options must exist in botocore's models (what the AWS
 //                          CLI is built from), since no AWS account is reachable;
@@ -22,11 +23,14 @@ import { parse } from "yaml";
 import { STACK_CONFIG_KEYS } from "../../config/schema";
 import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
 import { enforceIamPolicies, seedOrganization, type SeededDocuments } from "../../testing/seedOrganization";
-import { runCliInProcess } from "../support/cliInProcess";
-import { mockStateManager, type RegionNodes } from "../support/stateManager";
-
-/** State Manager as the runbook's audits find it by default: every Linux node ran the fallback-user association. */
-const EVERY_NODE_DONE: RegionNodes = { succeeded: 3, linuxNodes: 3 };
+import { FALLBACK_USER_ASSOCIATION_NAME } from "../../policypack/rules/names";
+import {
+  resultsFor,
+  seedAssociationResults,
+  seedManagedNodes,
+  type Cell,
+} from "../../testing/motoStateManager";
+import { runCli } from "../support/cli";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "cli", "ssm-runas.js");
@@ -698,31 +702,76 @@ describe("documentation", () => {
         ...override,
       });
 
-      /** Seeds an organisation whose OUs stand for the example stacks' ids; returns documented id → seeded id. */
-      async function seed(override: SeededDocuments = {}) {
+      interface SeedOptions {
+        /** The RunShell documents' RunAs values, by region (default: on with the stack's user). */
+        override?: SeededDocuments;
+        /** Deployed with runAsEnabled: false: the documents and the writers have RunAs off. */
+        breakGlass?: boolean;
+        /** The guardrail SCPs on the root (default), or not attached yet (stage 3). */
+        guardrail?: boolean;
+        /** Linux nodes per account × region that have not run the fallback-user association yet. */
+        pending?: number;
+      }
+
+      /**
+       * Seeds an organisation whose OUs stand for the example stacks' ids, with three Linux managed nodes beside the
+       * StackSet's fallback-user association (seedOrganization's) in every account × region. Returns documented
+       * id → seeded id, and what makes every node's last run a success.
+       */
+      async function seed({
+        override = {},
+        breakGlass = false,
+        guardrail = true,
+        pending = 0,
+      }: SeedOptions = {}) {
         const { endpoint } = await startMoto();
         await resetMoto();
         await enforceIamPolicies(endpoint, false); // whatever an earlier test left switched on
         const ids = exampleIds();
         const ous = ids.filter((id) => id.startsWith("ou-"));
+        const off = breakGlass
+          ? {
+              documents: documents(
+                Object.fromEntries(regions.map((r) => [r, { runAsEnabled: false, runAsDefaultUser: user }])),
+              ),
+              writers: Object.fromEntries(regions.map((r) => [r, { runAsEnabled: "false" }])),
+            }
+          : { documents: documents(override) };
         const seeded = await seedOrganization(endpoint, {
           ous: ous.map((_, i) => ({ name: `ou${i}` })),
-          management: documents(),
+          management: off.documents,
+          managementExtras: { writers: off.writers },
           accounts: [
-            ...ous.map((_, i) => ({ name: `member${i}`, ou: `ou${i}`, documents: documents(override) })),
-            { name: "outside-any-ou", documents: documents(override) },
+            ...ous.map((_, i) => ({ name: `member${i}`, ou: `ou${i}`, ...off })),
+            { name: "outside-any-ou", ...off },
           ],
+          ...(guardrail ? {} : { guardrail: false as const }),
         });
         const map = new Map<string, string>(ous.map((id, i) => [id, seeded.ouIds[`ou${i}`]]));
         for (const id of ids.filter((i) => i.startsWith("r-"))) map.set(id, seeded.rootId);
-        return map;
+        const nodes: { cell: Cell; linux: string[] }[] = [];
+        for (const accountId of [seeded.managementAccountId, ...Object.values(seeded.accountIds)]) {
+          for (const region of regions) {
+            const cell = { endpoint, accountId, region };
+            const { linux } = await seedManagedNodes(cell, { linux: 3 });
+            await seedAssociationResults(
+              cell,
+              FALLBACK_USER_ASSOCIATION_NAME,
+              resultsFor(linux.slice(pending), "Success"),
+            );
+            nodes.push({ cell, linux });
+          }
+        }
+        const everyRunSucceeded = async () => {
+          for (const { cell, linux } of nodes) {
+            await seedAssociationResults(cell, FALLBACK_USER_ASSOCIATION_NAME, resultsFor(linux, "Success"));
+          }
+        };
+        return { ids: map, everyRunSucceeded };
       }
 
-      async function runAudit(
-        words: string[],
-        ids: Map<string, string>,
-        nodes: RegionNodes = EVERY_NODE_DONE,
-      ) {
+      /** Runs the documented audit with the real bin, the stack's ids standing for the seeded organisation's. */
+      async function runAudit(words: string[], ids: Map<string, string>, stackConfig = "") {
         const args = words.map((w) => ids.get(w) ?? w);
         const unmapped = args.filter(
           (w) => /^(ou-|r-)/.test(w) && !ids.has(w) && ![...ids.values()].includes(w),
@@ -738,17 +787,11 @@ describe("documentation", () => {
           if (args.includes("--stack")) {
             let text = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
             for (const [documented, seeded] of ids) text = text.split(documented).join(seeded);
+            text = text.replace(/^config:\n/m, `config:\n${stackConfig}`);
             fs.writeFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), text);
           }
-          // In process, so that aws-sdk-client-mock can answer the State Manager reads of --fallback-user,
-          // which moto lacks: by default every Linux node has run the fallback-user association.
-          const stateManager = mockStateManager(() => nodes);
-          try {
-            const run = await runCliInProcess([...args, "--project-dir", projectDir], env);
-            return { status: run.code, stdout: run.stdout, stderr: run.stderr };
-          } finally {
-            stateManager.restore();
-          }
+          const run = await runCli([...args, "--project-dir", projectDir], { env, timeoutMs: 120_000 });
+          return { status: run.code, stdout: run.stdout, stderr: run.stderr };
         } finally {
           fs.rmSync(projectDir, { recursive: true, force: true });
         }
@@ -757,7 +800,7 @@ describe("documentation", () => {
       it("every audit in the runbook reports a compliant organisation as COMPLIANT (exit 0)", async () => {
         const commands = audits();
         expect(commands.length, "runnable audits in the runbook").to.be.greaterThanOrEqual(2);
-        const ids = await seed();
+        const { ids } = await seed();
         for (const { command, words } of commands) {
           const run = await runAudit(words, ids);
           expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).to.equal(0);
@@ -765,12 +808,20 @@ describe("documentation", () => {
         }
       }).timeout(300_000);
 
-      it("…and its pre-flight (--fallback-user) shows Linux nodes without the fallback user as FALLBACK_USER_PENDING (exit 1)", async () => {
-        const preflight = audits().filter(({ words }) => words.includes("--fallback-user"));
-        expect(preflight.length, "pre-flight audits in the runbook").to.be.greaterThanOrEqual(1);
-        const ids = await seed();
-        for (const { command, words } of preflight) {
-          const run = await runAudit(words, ids, { succeeded: 2, linuxNodes: 3 });
+      it("…and every audit that counts the fallback user shows Linux nodes without it as FALLBACK_USER_PENDING (exit 1)", async () => {
+        // A --stack (the prod stack deploys the association) unless --no-fallback-user, or --fallback-user.
+        const counting = audits().filter(
+          ({ words }) =>
+            (words.includes("--stack") && !words.includes("--no-fallback-user")) ||
+            words.includes("--fallback-user"),
+        );
+        expect(
+          counting.length,
+          "audits that count the fallback user in the runbook",
+        ).to.be.greaterThanOrEqual(1);
+        const { ids } = await seed({ pending: 1 });
+        for (const { command, words } of counting) {
+          const run = await runAudit(words, ids);
           expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).to.equal(1);
           expect(run.stdout).to.match(
             /FALLBACK_USER_PENDING\s.*1 of 3 Linux managed nodes without a successful run/,
@@ -778,9 +829,64 @@ describe("documentation", () => {
         }
       }).timeout(300_000);
 
+      describe("stage 3's pre-flight, the command as the runbook shows it", () => {
+        const preflight = () => {
+          const runbook = docSections(doc(OPERATIONS)).get("Rollout runbook") ?? "";
+          const step = runbook.indexOf("**Pre-flight: the fallback user first.**");
+          expect(step, "the pre-flight step in the runbook").to.be.greaterThan(-1);
+          const [command] = blockCommands(runbook.slice(step));
+          return { command, words: classify(command).words };
+        };
+        /** The deploy the step asks for: RunAs off for the stack. */
+        const BREAK_GLASS_CONFIG = "  ssm-runas-sync:runAsEnabled: false\n";
+        /** The table's rows in the stack's regions: their status, and the whole line. */
+        const rows = (stdout: string) =>
+          stdout.split("\n").flatMap((line) => {
+            const row = /^\d{12}\s+\S+\s+(\S+)\s+(\S+)\s/.exec(line);
+            return row && regions.includes(row[1]) ? [{ status: row[2], line }] : [];
+          });
+
+        it("goes from FALLBACK_USER_PENDING to none once every Linux node ran the association; the rows then say break-glass as intended", async () => {
+          const { command, words } = preflight();
+          // Stage 3: the SCPs are not attached yet.
+          const { ids, everyRunSucceeded } = await seed({ breakGlass: true, guardrail: false, pending: 1 });
+          const before = await runAudit(words, ids, BREAK_GLASS_CONFIG);
+          expect(before.status, `${command}\n${before.stdout}\n${before.stderr}`).to.equal(1);
+          expect(before.stdout).to.match(
+            /FALLBACK_USER_PENDING\s.*1 of 3 Linux managed nodes without a successful run/,
+          );
+          await everyRunSucceeded();
+          const after = await runAudit(words, ids, BREAK_GLASS_CONFIG);
+          // As the step says: still exit 1, every row UNGUARDED with the document in break-glass as intended.
+          expect(after.status).to.equal(1);
+          const audited = rows(after.stdout);
+          expect(audited.length).to.be.greaterThan(0);
+          for (const { status, line } of audited) {
+            expect(status).to.equal("UNGUARDED");
+            expect(line).to.match(/the RunShell document itself is in break-glass, as intended$/);
+          }
+        }).timeout(300_000);
+
+        it("…and with the guardrail attached, passes as BREAK_GLASS (exit 0)", async () => {
+          const { command, words } = preflight();
+          const { ids, everyRunSucceeded } = await seed({ breakGlass: true, pending: 1 });
+          const before = await runAudit(words, ids, BREAK_GLASS_CONFIG);
+          expect(before.status, `${command}\n${before.stdout}\n${before.stderr}`).to.equal(1);
+          expect(rows(before.stdout).map(({ status }) => status)).to.include("FALLBACK_USER_PENDING");
+          await everyRunSucceeded();
+          const after = await runAudit(words, ids, BREAK_GLASS_CONFIG);
+          expect(after.status, `${command}\n${after.stdout}\n${after.stderr}`).to.equal(0);
+          const audited = rows(after.stdout);
+          expect(audited.length).to.be.greaterThan(0);
+          expect(audited.map(({ status }) => status)).to.deep.equal(audited.map(() => "BREAK_GLASS"));
+        }).timeout(300_000);
+      });
+
       it("…and shows LZA's rewrite (runAsEnabled: false, runAsDefaultUser: '') as RUNAS_DISABLED (exit 1)", async () => {
         const lzaRegion = regions[0];
-        const ids = await seed({ [lzaRegion]: { runAsEnabled: false, runAsDefaultUser: "" } });
+        const { ids } = await seed({
+          override: { [lzaRegion]: { runAsEnabled: false, runAsDefaultUser: "" } },
+        });
         for (const { command, words } of audits()) {
           const run = await runAudit(words, ids);
           expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).to.equal(1);

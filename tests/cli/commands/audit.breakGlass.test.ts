@@ -23,7 +23,13 @@ import { parseTemplate, resolveValue } from "../../../policypack/template";
 import type { DeclaredResource } from "../../../synth/mockRuntime";
 import { runPolicyPack } from "../../../synth/policyHost";
 import { readStackConfig } from "../../../synth/stackFiles";
-import { motoEnvironment, resetMoto, startMoto, type MotoServer } from "../../../testing/moto";
+import {
+  motoEnvironment,
+  resetMoto,
+  startMoto,
+  type MotoServer,
+  type StaticCredentials,
+} from "../../../testing/moto";
 import { startResponseUrlServer, type ResponseUrlServer } from "../../../testing/responseUrl";
 import { customResourceEvent, overwrite, scheduledEvent } from "../../../testing/runShellFixtures";
 import {
@@ -31,7 +37,6 @@ import {
   runShellContent,
   seedOrganization,
   type SeededOrganization,
-  type StaticCredentials,
 } from "../../../testing/seedOrganization";
 import { invokeWriter, setEnvironment } from "../../../testing/writerInvocation";
 import { REPO_ROOT, runCli } from "../../support/cli";

@@ -1,7 +1,7 @@
 // `ssm-runas audit --format html|markdown` and the context every row carries, end to end: the real bin against
 // an organisation of 12 accounts (the management account and 11 members) × 2 regions on moto, IAM enforced,
 // seeded so that every status occurs — 12 of them in a normal audit, BREAK_GLASS and BREAK_GLASS_PENDING in a
-// break-glass one, all but FALLBACK_USER_PENDING (--fallback-user reads State Manager, which moto lacks) — with the RunShell StackSet deployed to some OUs in some regions (the StackSet join). The HTML
+// break-glass one, all but FALLBACK_USER_PENDING (each cell has the StackSet's fallback-user association and no node: audit.fallbackUser.test.ts counts nodes) — with the RunShell StackSet deployed to some OUs in some regions (the StackSet join). The HTML
 // page is opened in a real headless Chromium: one cell per account × region with the right status code, counts
 // per status equal to the JSON summary, filters that hide what they should, no network request, no script an
 // account name could smuggle in; a screenshot goes to test-output/ for a reviewer.
@@ -303,8 +303,7 @@ describe("ssm-runas audit --format html|markdown (moto, 12 accounts × 2 regions
       expect(new Set(unmanaged)).to.deep.equal(new Set([org.managementAccountId]));
       expect(unmanaged.length).to.be.greaterThan(0);
       const seen = new Set(report.results.map(({ status }) => status));
-      // FALLBACK_USER_PENDING needs --fallback-user, whose State Manager reads moto lacks: its own test runs the
-      // CLI in process with them answered (audit.fallbackUser.test.ts).
+      // The stack counts the fallback user, but no cell has a managed node (audit.fallbackUser.test.ts has them).
       expect(AUDIT_STATUSES.filter((status) => !seen.has(status))).to.deep.equal([
         "BREAK_GLASS",
         "BREAK_GLASS_PENDING",

@@ -1,7 +1,7 @@
 // Documents, events and an SSM client for the writer's tests and benchmark.
 import { randomUUID } from "node:crypto";
 import { SSM } from "@aws-sdk/client-ssm";
-import { RUN_SHELL_DOCUMENT_NAME } from "../policypack/rules/names";
+import { RUN_SHELL_DOCUMENT_NAME, RUN_SHELL_DOCUMENT_RESOURCE_TYPE } from "../policypack/rules/names";
 
 export const Name = RUN_SHELL_DOCUMENT_NAME;
 
@@ -84,7 +84,7 @@ export function customResourceEvent({
     StackId: STACK_ID,
     RequestId: randomUUID(),
     LogicalResourceId: "RunShellDocument",
-    ResourceType: "Custom::RunShellDocument",
+    ResourceType: RUN_SHELL_DOCUMENT_RESOURCE_TYPE,
     ...(PhysicalResourceId === undefined ? {} : { PhysicalResourceId }),
     ResourceProperties: {
       ServiceToken: "arn:aws:lambda:us-east-1:111122223333:function:ssm-runas-sync-writer",

@@ -149,6 +149,17 @@ export const READ_ACTIONS: readonly string[] = [
   "logs:StartLiveTail",
 ];
 
+/**
+ * What a protected association stays open to: reads, and running it again at once (it runs the template's script,
+ * which only ever creates the fallback user). Everything else, tags included, is the StackSet role's.
+ */
+export const ASSOCIATION_OPEN_ACTIONS: readonly string[] = [
+  "ssm:Describe*",
+  "ssm:List*",
+  "ssm:Get*",
+  "ssm:StartAssociationsOnce",
+];
+
 /** Starting a session: the document it runs and the target are its resources. */
 export const SESSION_ACTIONS: readonly string[] = ["ssm:StartSession"];
 

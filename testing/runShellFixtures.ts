@@ -67,8 +67,10 @@ export const STACK_ID =
 export interface CustomResourceEventInput {
   RequestType: string;
   ResponseURL: string;
-  properties?: Record<string, string>;
+  properties?: Record<string, unknown>;
   PhysicalResourceId?: string;
+  /** The template's logical id and type (default: the RunShell document's). */
+  resource?: { LogicalResourceId: string; ResourceType: string };
 }
 
 export function customResourceEvent({
@@ -76,6 +78,7 @@ export function customResourceEvent({
   ResponseURL,
   properties,
   PhysicalResourceId,
+  resource = { LogicalResourceId: "RunShellDocument", ResourceType: RUN_SHELL_DOCUMENT_RESOURCE_TYPE },
 }: CustomResourceEventInput) {
   return {
     RequestType,
@@ -83,8 +86,7 @@ export function customResourceEvent({
     ResponseURL,
     StackId: STACK_ID,
     RequestId: randomUUID(),
-    LogicalResourceId: "RunShellDocument",
-    ResourceType: RUN_SHELL_DOCUMENT_RESOURCE_TYPE,
+    ...resource,
     ...(PhysicalResourceId === undefined ? {} : { PhysicalResourceId }),
     ResourceProperties: {
       ServiceToken: "arn:aws:lambda:us-east-1:111122223333:function:ssm-runas-sync-writer",

@@ -11,11 +11,11 @@ import {
   FALLBACK_USER_ASSOCIATION_TAG_VALUE,
   MANAGED_TAG_KEY,
 } from "../../policypack/rules/names";
-import { attemptNumber, startAwsProxy, type AwsProxy } from "../../testing/awsProxy";
-import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
-import { startResponseUrlServer, type ResponseUrlServer } from "../../testing/responseUrl";
-import { customResourceEvent, ssmAt } from "../../testing/runShellFixtures";
-import { invokeWriter, setEnvironment } from "../../testing/writerInvocation";
+import { attemptNumber, type AwsProxy } from "../../testing/awsProxy";
+import type { ResponseUrlServer } from "../../testing/responseUrl";
+import { startProxiedWriter, type ProxiedWriter } from "../support/writerHarness";
+import { customResourceEvent } from "../../testing/runShellFixtures";
+import { invokeWriter } from "../../testing/writerInvocation";
 
 const USER = "ssm-fallback";
 const { FallbackUserAssociation, FallbackUserAssociationTag } = runShellTemplate({
@@ -32,31 +32,22 @@ describe("RunShell writer: tagging the fallback-user association (bundled, on mo
   let ssm: SSM;
   let proxy: AwsProxy;
   let responses: ResponseUrlServer;
-  let restoreEnvironment: () => void;
+  let writer: ProxiedWriter;
   let associationId: string;
 
   before(async () => {
-    const moto = await startMoto();
-    ssm = ssmAt(moto.endpoint);
-    proxy = await startAwsProxy(moto.endpoint);
-    responses = await startResponseUrlServer();
-    restoreEnvironment = setEnvironment({ ...motoEnvironment(moto), AWS_ENDPOINT_URL: proxy.endpoint });
+    writer = await startProxiedWriter();
+    ({ ssm, proxy, responses } = writer);
   });
 
-  after(async () => {
-    restoreEnvironment();
-    await Promise.all([proxy.close(), responses.close()]);
-  });
+  after(() => writer.close());
 
   beforeEach(async () => {
-    await resetMoto();
+    await writer.reset();
     const { AssociationDescription } = await ssm.createAssociation(
       resolved(FallbackUserAssociation.Properties) as unknown as CreateAssociationCommandInput,
     );
     associationId = AssociationDescription!.AssociationId!;
-    proxy.requests = [];
-    proxy.intercept = undefined;
-    responses.reset();
   });
 
   function tagEvent(

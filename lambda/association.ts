@@ -1,29 +1,36 @@
-//! Tags the fallback-user association, which CloudFormation creates but cannot tag, for the SCP to protect; only
-//! while it still is what the template declared, so that a change made in the moments before is not protected.
-import type { SSM } from "@aws-sdk/client-ssm";
-import { FALLBACK_USER_ASSOCIATION_TAG_VALUE, MANAGED_TAG_KEY } from "../policypack/rules/names";
+//! Protects the fallback-user association, which CloudFormation creates but cannot tag: the writer tags it for
+//! the SCP, then writes the template's properties over it, so that nothing anyone changed before the tag stays.
+import type { SSM, UpdateAssociationCommandInput } from "@aws-sdk/client-ssm";
+import {
+  ASSOCIATION_ID_PROPERTY,
+  FALLBACK_USER_ASSOCIATION_TAG_VALUE,
+  MANAGED_TAG_KEY,
+} from "../policypack/rules/names";
 import { logAction } from "./log";
 
-export interface Association {
-  Name?: string;
-  Targets?: { Key?: string; Values?: string[] }[];
-  Parameters?: Record<string, string[]>;
-}
-
 /**
- * The parts of `found` (document, targets, the parameters `declared` sets) that differ from `declared`. Pure.
- * Parameters the template leaves out are not compared: were AWS to echo a document default back, every stack
- * would fail; the document's others (working directory, timeout) cannot stop the script creating the user.
+ * The UpdateAssociation request that makes the association what the custom resource's properties declare (the
+ * association's own, CloudFormation passing booleans as strings). Pure.
  */
-export function changedParts(found: Association, declared: Association): string[] {
-  const names = Object.keys(declared.Parameters ?? {}).sort();
-  const parts = ({ Name, Targets = [], Parameters = {} }: Association): Record<string, string> => ({
-    document: String(Name),
-    targets: JSON.stringify(Targets.map(({ Key, Values }) => [Key, Values])),
-    parameters: JSON.stringify(names.map((name) => Parameters[name])),
-  });
-  const [is, was] = [parts(found), parts(declared)];
-  return Object.keys(is).filter((part) => is[part] !== was[part]);
+export function templateAssociation(
+  AssociationId: string,
+  properties: Record<string, unknown>,
+): UpdateAssociationCommandInput {
+  const {
+    ServiceToken,
+    ServiceTimeout,
+    [ASSOCIATION_ID_PROPERTY]: id,
+    ApplyOnlyAtCronInterval,
+    ...declared
+  } = properties;
+  void [ServiceToken, ServiceTimeout, id];
+  return {
+    ...declared,
+    AssociationId,
+    ...(ApplyOnlyAtCronInterval === undefined
+      ? {}
+      : { ApplyOnlyAtCronInterval: String(ApplyOnlyAtCronInterval) === "true" }),
+  } as UpdateAssociationCommandInput;
 }
 
 //! A policy just added to the writer's role takes seconds to reach every IAM endpoint: retried for about 15 s.
@@ -39,21 +46,22 @@ async function withAccessRetry<T>(call: () => Promise<T>, delays = [1000, 2000, 
   return call();
 }
 
-export async function tagAssociation(ssm: SSM, AssociationId: string, declared: Association): Promise<void> {
-  const resource = { ResourceType: "Association" as const, ResourceId: AssociationId };
-  const { TagList } = await withAccessRetry(() => ssm.listTagsForResource(resource));
-  //! Tagged already: the SCP denies the writer a second tag write.
-  if (TagList?.some(({ Key }) => Key === MANAGED_TAG_KEY)) return;
-  const { AssociationDescription } = await ssm.describeAssociation({ AssociationId });
-  const changed = changedParts(AssociationDescription ?? {}, declared);
-  if (changed.length > 0) {
-    throw new Error(
-      `association ${AssociationId}: its ${changed.join(", ")} changed before it was tagged; put back the template's and retry`,
+export async function protectAssociation(
+  ssm: SSM,
+  AssociationId: string,
+  properties: Record<string, unknown>,
+): Promise<void> {
+  const Tags = [{ Key: MANAGED_TAG_KEY, Value: FALLBACK_USER_ASSOCIATION_TAG_VALUE }];
+  try {
+    await withAccessRetry(() =>
+      ssm.addTagsToResource({ ResourceType: "Association", ResourceId: AssociationId, Tags }),
     );
+  } catch (error) {
+    //! Deleted since CloudFormation created it: failing would roll the stack back, and the audit reports it missing.
+    if (!["InvalidResourceId", "AssociationDoesNotExist"].includes((error as Error).name)) throw error;
+    return logAction("association-missing", { AssociationId });
   }
-  await ssm.addTagsToResource({
-    ...resource,
-    Tags: [{ Key: MANAGED_TAG_KEY, Value: FALLBACK_USER_ASSOCIATION_TAG_VALUE }],
-  });
-  logAction("tag-association", { AssociationId });
+  //! UpdateAssociation sets every field it is not given to none: the result is exactly the template's.
+  await ssm.updateAssociation(templateAssociation(AssociationId, properties));
+  logAction("association-protected", { AssociationId });
 }

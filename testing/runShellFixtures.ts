@@ -73,6 +73,15 @@ export interface CustomResourceEventInput {
   resource?: { LogicalResourceId: string; ResourceType: string };
 }
 
+/** A custom resource's properties as CloudFormation hands them over: booleans and numbers as strings. */
+export function asCloudFormationSends(properties: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(properties, (_, value: unknown) =>
+      typeof value === "boolean" || typeof value === "number" ? String(value) : value,
+    ),
+  ) as Record<string, unknown>;
+}
+
 export function customResourceEvent({
   RequestType,
   ResponseURL,
@@ -90,7 +99,7 @@ export function customResourceEvent({
     ...(PhysicalResourceId === undefined ? {} : { PhysicalResourceId }),
     ResourceProperties: {
       ServiceToken: "arn:aws:lambda:us-east-1:111122223333:function:ssm-runas-sync-writer",
-      ...properties,
+      ...asCloudFormationSends(properties ?? {}),
     },
   };
 }

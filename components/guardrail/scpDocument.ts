@@ -245,9 +245,9 @@ function sessionGuardrail(options: ScpOptions): ScpDocument {
       ...unlessPrincipal([IDENTITY_CENTER_ROLE_ARN_PATTERN]),
     }),
   ];
-  // The fallback-user association, which the writer tags once CloudFormation has created it (untagged, this does
-  // not stop it): CloudFormation changes and deletes it as the StackSet role. Here rather than in the RunShell
-  // guardrail, which grows three times as fast with each exception pattern.
+  // The fallback-user association: CloudFormation changes and deletes it as the StackSet role, and the writer
+  // (whose code and role only the StackSet role changes) tags it and writes the template's properties over it.
+  // Here rather than in the RunShell guardrail, which grows three times as fast with each exception pattern.
   statements.push(
     withCondition(
       {
@@ -258,7 +258,7 @@ function sessionGuardrail(options: ScpOptions): ScpDocument {
       },
       {
         Null: { [`aws:ResourceTag/${MANAGED_TAG_KEY}`]: "false" },
-        ...unlessPrincipal([options.stackSetExecutionRoleArnPattern]),
+        ...unlessPrincipal([options.stackSetExecutionRoleArnPattern, WRITER_ROLE_ARN_PATTERN]),
       },
     ),
   );

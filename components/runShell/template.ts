@@ -36,7 +36,7 @@ import { fallbackUserTemplateCommands } from "./fallbackUserScript";
 export const TEMPLATE_BODY_LIMIT = 51_200;
 /**
  * What the template may grow to, printed by `npm run bench:lambda` and held by a test: 60% of the limit (half,
- * until the association's tag resource and the writer's code for it took the template to 28 KB).
+ * until the association's tag resource and the writer's code for it took the template to 29 KB).
  */
 export const TEMPLATE_BUDGET_BYTES = (TEMPLATE_BODY_LIMIT * 3) / 5;
 
@@ -164,27 +164,25 @@ export interface TemplateOptions {
  * there before RunAs is switched on. State Manager has no platform target key; the document itself is for Linux
  * and macOS only, so its script never runs on Windows nodes.
  */
-const FALLBACK_USER_ASSOCIATION_CONTENT = {
+const FALLBACK_USER_ASSOCIATION_PROPERTIES = {
+  AssociationName: FALLBACK_USER_ASSOCIATION_NAME,
   Name: RUN_SHELL_SCRIPT_DOCUMENT_NAME,
   Targets: ALL_MANAGED_NODES,
+  ScheduleExpression: FALLBACK_USER_SCHEDULE,
+  ApplyOnlyAtCronInterval: false,
+  ComplianceSeverity: "HIGH",
   Parameters: { commands: fallbackUserTemplateCommands(RUN_AS_DEFAULT_USER_PARAMETER) },
 };
 
 /**
- * The association, and the custom resource that has the writer tag it (the SCP protects what carries the tag):
- * the writer compares the association with the same content before it tags it.
+ * The association, and the custom resource that has the writer tag it for the SCP and write the same properties
+ * over it (UpdateAssociation: whatever anyone changed before the tag is gone).
  */
 function fallbackUserResources() {
   return {
     FallbackUserAssociation: {
       Type: "AWS::SSM::Association",
-      Properties: {
-        AssociationName: FALLBACK_USER_ASSOCIATION_NAME,
-        ...FALLBACK_USER_ASSOCIATION_CONTENT,
-        ScheduleExpression: FALLBACK_USER_SCHEDULE,
-        ApplyOnlyAtCronInterval: false,
-        ComplianceSeverity: "HIGH",
-      },
+      Properties: FALLBACK_USER_ASSOCIATION_PROPERTIES,
     },
     FallbackUserAssociationTag: {
       Type: FALLBACK_USER_ASSOCIATION_TAG_TYPE,
@@ -192,25 +190,39 @@ function fallbackUserResources() {
         ServiceToken: arnOf("WriterFunction"),
         ServiceTimeout: CUSTOM_RESOURCE_TIMEOUT_SECONDS,
         [ASSOCIATION_ID_PROPERTY]: ref("FallbackUserAssociation"),
-        ...FALLBACK_USER_ASSOCIATION_CONTENT,
+        ...FALLBACK_USER_ASSOCIATION_PROPERTIES,
       },
     },
   };
 }
 
 /**
- * What the writer needs to tag the association, on that association alone (its id is only known once
- * CloudFormation has created it). DescribeAssociation is also authorised on the document the association runs.
+ * What the writer needs for that, on that one association (its id is known once CloudFormation has created it).
+ * UpdateAssociation is also authorised on the document and the targets, as AWS's own Quick Setup policies grant it;
+ * the association's ARN still limits it to this one.
  */
-const TAG_FALLBACK_USER_ASSOCIATION_STATEMENT = {
-  Sid: "TagFallbackUserAssociation",
-  Effect: "Allow",
-  Action: ["ssm:ListTagsForResource", "ssm:DescribeAssociation", "ssm:AddTagsToResource"],
-  Resource: [
-    accountArn("ssm", "association/${FallbackUserAssociation}"),
-    sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}::document/${RUN_SHELL_SCRIPT_DOCUMENT_NAME}`),
-  ],
-};
+function associationStatements() {
+  const association = accountArn("ssm", "association/${FallbackUserAssociation}");
+  return [
+    {
+      Sid: "TagFallbackUserAssociation",
+      Effect: "Allow",
+      Action: ["ssm:AddTagsToResource"],
+      Resource: association,
+    },
+    {
+      Sid: "RestoreFallbackUserAssociation",
+      Effect: "Allow",
+      Action: ["ssm:UpdateAssociation"],
+      Resource: [
+        association,
+        sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}::document/${RUN_SHELL_SCRIPT_DOCUMENT_NAME}`),
+        accountArn("ec2", "instance/*"),
+        accountArn("ssm", "managed-instance/*"),
+      ],
+    },
+  ];
+}
 
 export function runShellTemplate(
   { code, runtime }: WriterCode,
@@ -280,7 +292,7 @@ export function runShellTemplate(
                     Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
                     Resource: accountArn("logs", `log-group:${WRITER_LOG_GROUP_NAME}:*`),
                   },
-                  ...(ensureFallbackUser ? [TAG_FALLBACK_USER_ASSOCIATION_STATEMENT] : []),
+                  ...(ensureFallbackUser ? associationStatements() : []),
                 ],
               },
             },

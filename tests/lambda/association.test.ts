@@ -1,40 +1,31 @@
-// Which parts of an association the writer finds changed from the template's before it tags it: pure.
+// The UpdateAssociation request the writer makes from the custom resource's properties: pure.
 import { expect } from "chai";
-import { changedParts, type Association } from "../../lambda/association";
+import { templateAssociation } from "../../lambda/association";
+import { runShellTemplate } from "../../components/runShell/template";
+import { asCloudFormationSends } from "../../testing/runShellFixtures";
 
-const DECLARED: Association = {
-  Name: "AWS-RunShellScript",
-  Targets: [{ Key: "InstanceIds", Values: ["*"] }],
-  Parameters: { commands: ["user='ssm-fallback'", 'id -u "$user"'] },
-};
+const { FallbackUserAssociation, FallbackUserAssociationTag } = runShellTemplate({
+  code: "",
+  runtime: "nodejs24.x",
+}).Resources;
 
-describe("changedParts (the writer's check before it tags the association)", () => {
-  it("finds nothing in the association as the template declared it, parameters it does not set left aside", () => {
-    expect(changedParts({ ...DECLARED }, DECLARED)).to.deep.equal([]);
-    const defaults = { executionTimeout: ["3600"], workingDirectory: [""], ...DECLARED.Parameters };
-    expect(changedParts({ ...DECLARED, Parameters: defaults }, DECLARED)).to.deep.equal([]);
+describe("templateAssociation (what the writer writes over the fallback-user association)", () => {
+  it("is the association's own properties, by id, booleans back to booleans, nothing of the custom resource's", () => {
+    const request = templateAssociation(
+      "8dfe3659",
+      asCloudFormationSends(FallbackUserAssociationTag.Properties),
+    );
+    expect(request).to.deep.equal({ ...FallbackUserAssociation.Properties, AssociationId: "8dfe3659" });
+    expect(request.ApplyOnlyAtCronInterval).to.equal(false);
   });
 
-  it("names each part that differs: the document, the targets, the parameters", () => {
-    expect(changedParts({ ...DECLARED, Name: "AWS-RunPowerShellScript" }, DECLARED)).to.deep.equal([
-      "document",
-    ]);
-    expect(
-      changedParts({ ...DECLARED, Targets: [{ Key: "tag:Team", Values: ["none"] }] }, DECLARED),
-    ).to.deep.equal(["targets"]);
-    expect(changedParts({ ...DECLARED, Parameters: { commands: ["true"] } }, DECLARED)).to.deep.equal([
-      "parameters",
-    ]);
-    expect(changedParts({}, DECLARED)).to.deep.equal(["document", "targets", "parameters"]);
-  });
-
-  it("counts a command added, dropped or moved as a change", () => {
-    const [first, second] = DECLARED.Parameters!.commands;
-    for (const commands of [[first, second, 'passwd -d "$user"'], [first], [second, first]]) {
-      expect(
-        changedParts({ ...DECLARED, Parameters: { commands } }, DECLARED),
-        commands.join("; "),
-      ).to.deep.equal(["parameters"]);
-    }
+  it('reads ApplyOnlyAtCronInterval "true" as true, and leaves it out when the template does', () => {
+    expect(templateAssociation("a", { ApplyOnlyAtCronInterval: "true" }).ApplyOnlyAtCronInterval).to.equal(
+      true,
+    );
+    expect(templateAssociation("a", { Name: "AWS-RunShellScript" })).to.deep.equal({
+      AssociationId: "a",
+      Name: "AWS-RunShellScript",
+    });
   });
 });

@@ -1,6 +1,7 @@
-// The bundled writer tagging the fallback-user association, on moto with the test State Manager: the association
+// The bundled writer protecting the fallback-user association, on moto with the test State Manager: the association
 // is created with the template's own properties (as CloudFormation would, the user resolved), and the custom
-// resource event carries the template's own Custom::FallbackUserAssociationTag properties.
+// resource event carries the template's own Custom::FallbackUserAssociationTag properties, as CloudFormation sends
+// them (booleans as strings).
 import { expect } from "chai";
 import type { CreateAssociationCommandInput, SSM } from "@aws-sdk/client-ssm";
 import { fallbackUserScriptLines } from "../../components/runShell/fallbackUserScript";
@@ -28,7 +29,7 @@ function resolved(properties: Record<string, unknown>): Record<string, unknown> 
   return { ...properties, Parameters: { commands: fallbackUserScriptLines(USER) } };
 }
 
-describe("RunShell writer: tagging the fallback-user association (bundled, on moto's State Manager)", () => {
+describe("RunShell writer: protecting the fallback-user association (bundled, on moto's State Manager)", () => {
   let ssm: SSM;
   let proxy: AwsProxy;
   let responses: ResponseUrlServer;
@@ -70,48 +71,74 @@ describe("RunShell writer: tagging the fallback-user association (bundled, on mo
     });
   }
 
-  const tags = async () =>
-    (await ssm.listTagsForResource({ ResourceType: "Association", ResourceId: associationId })).TagList ?? [];
+  const tags = async (ResourceId = associationId) =>
+    (await ssm.listTagsForResource({ ResourceType: "Association", ResourceId })).TagList ?? [];
+  const described = async () =>
+    (await ssm.describeAssociation({ AssociationId: associationId })).AssociationDescription!;
   const answers = () => responses.received.map(({ body }) => body);
+  const OURS = [{ Key: MANAGED_TAG_KEY, Value: FALLBACK_USER_ASSOCIATION_TAG_VALUE }];
 
-  it("tags the association the template declared and answers with its id; a second run writes no tag", async () => {
-    await invokeWriter(tagEvent("Create"));
-    expect(answers()).to.deep.include.members([
-      { ...answers()[0], Status: "SUCCESS", PhysicalResourceId: associationId },
-    ]);
-    expect(proxy.operations()).to.deep.equal([
-      "ListTagsForResource",
-      "DescribeAssociation",
-      "AddTagsToResource",
-    ]);
-    expect(await tags()).to.deep.equal([
-      { Key: MANAGED_TAG_KEY, Value: FALLBACK_USER_ASSOCIATION_TAG_VALUE },
-    ]);
-
-    proxy.requests = [];
-    await invokeWriter(tagEvent("Update", associationId, associationId));
-    expect(answers()[1]).to.include({ Status: "SUCCESS", PhysicalResourceId: associationId });
-    // The SCP would deny the writer a second tag write on a tagged association: it makes none.
-    expect(proxy.operations()).to.deep.equal(["ListTagsForResource"]);
-  });
-
-  it("refuses to tag an association changed before it was tagged, naming what changed", async () => {
-    await ssm.updateAssociation({ AssociationId: associationId, Parameters: { commands: ["true"] } });
-
+  it("tags the association, then writes the template's properties over it, and answers with its id", async () => {
     await invokeWriter(tagEvent("Create"));
 
     expect(answers()).to.have.length(1);
-    expect(answers()[0]).to.include({
-      Status: "FAILED",
-      Reason: `association ${associationId}: its parameters changed before it was tagged; put back the template's and retry`,
-    });
-    expect(await tags()).to.deep.equal([]);
+    expect(answers()[0]).to.include({ Status: "SUCCESS", PhysicalResourceId: associationId });
+    expect(proxy.operations()).to.deep.equal(["AddTagsToResource", "UpdateAssociation"]);
+    expect(await tags()).to.deep.equal(OURS);
+    expect(await described()).to.deep.include(resolved(FallbackUserAssociation.Properties));
   });
 
-  it("tries again while the writer role's new policy is still denied, then tags", async () => {
+  it("puts back what anyone changed before the tag, the tag's value and fields the template leaves out included", async () => {
+    await ssm.updateAssociation({
+      AssociationId: associationId,
+      Name: "AWS-RunShellScript",
+      Targets: [{ Key: "tag:Team", Values: ["nobody"] }],
+      Parameters: { commands: ["true"], executionTimeout: ["1"] },
+      CalendarNames: ["always-closed"],
+    });
+    await ssm.addTagsToResource({
+      ResourceType: "Association",
+      ResourceId: associationId,
+      Tags: [{ Key: MANAGED_TAG_KEY, Value: "mine" }],
+    });
+
+    await invokeWriter(tagEvent("Create"));
+
+    expect(answers()[0]).to.include({ Status: "SUCCESS" });
+    expect(await tags()).to.deep.equal(OURS);
+    const association = await described();
+    expect(association).to.deep.include(resolved(FallbackUserAssociation.Properties));
+    expect(association.CalendarNames ?? []).to.deep.equal([]);
+  });
+
+  it("does nothing on an Update of the same association (protected then), and protects a replacement", async () => {
+    await invokeWriter(tagEvent("Update", associationId, associationId));
+    expect(answers()[0]).to.include({ Status: "SUCCESS", PhysicalResourceId: associationId });
+    expect(proxy.operations()).to.deep.equal([]);
+
+    const { AssociationDescription } = await ssm.createAssociation(
+      resolved(FallbackUserAssociation.Properties) as unknown as CreateAssociationCommandInput,
+    );
+    const replacement = AssociationDescription!.AssociationId!;
+    await invokeWriter(tagEvent("Update", replacement, associationId));
+    expect(answers()[1]).to.include({ Status: "SUCCESS", PhysicalResourceId: replacement });
+    expect(await tags(replacement)).to.deep.equal(OURS);
+  });
+
+  it("answers SUCCESS for an association deleted since CloudFormation created it, and says so in its log", async () => {
+    await ssm.deleteAssociation({ AssociationId: associationId });
+
+    const { logs } = await invokeWriter(tagEvent("Create"));
+
+    expect(answers()[0]).to.include({ Status: "SUCCESS", PhysicalResourceId: associationId });
+    expect(logs).to.deep.include({ action: "association-missing", AssociationId: associationId });
+    expect(proxy.operations()).to.deep.equal(["AddTagsToResource"]);
+  });
+
+  it("tries again while the writer role's new policy is still denied, then protects it", async () => {
     let denied = false;
     proxy.intercept = ({ operation }) => {
-      if (operation !== "ListTagsForResource" || denied) return undefined;
+      if (operation !== "AddTagsToResource" || denied) return undefined;
       denied = true;
       return { status: 400, code: "AccessDeniedException" };
     };
@@ -119,12 +146,7 @@ describe("RunShell writer: tagging the fallback-user association (bundled, on mo
     await invokeWriter(tagEvent("Create"));
 
     expect(answers()[0]).to.include({ Status: "SUCCESS" });
-    expect(proxy.operations()).to.deep.equal([
-      "ListTagsForResource",
-      "ListTagsForResource",
-      "DescribeAssociation",
-      "AddTagsToResource",
-    ]);
+    expect(proxy.operations()).to.deep.equal(["AddTagsToResource", "AddTagsToResource", "UpdateAssociation"]);
     expect(attemptNumber(proxy.requests[1])).to.equal(1); // the writer's own retry, not the SDK's
   });
 

@@ -69,6 +69,9 @@ const EXEMPT_ROLES: [label: string, arn: string][] = [
   ["writer role, upper case", WRITER_ROLE_UPPER],
 ];
 const TEAM_ROLE = role("Team-App");
+/** What the SSM Agent calls with: a node's instance profile role, or Default Host Management Configuration's. */
+const INSTANCE_ROLE = role("app-server-instance-role");
+const DEFAULT_HOST_MANAGEMENT_ROLE = role("service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole");
 /** LZA's Session Manager settings custom resource: CloudFormation names it like its role, which it runs as. */
 const LZA_SETTINGS_FUNCTION = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:AWSAccelerator-SecurityRe-CustomSessionManagerLogg-CD34`;
 const LZA_SECURITY_STACK = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/AWSAccelerator-SecurityResourcesStack-${ACCOUNT}-${REGION}/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d`;
@@ -549,12 +552,27 @@ const CONTROLS: Control[] = [
     context: fallbackUserTagged,
     principals: [STACKSET_ROLE],
   })),
-  {
-    title: "AddTagsToResource fallback-user association, untagged yet, by the writer",
+  ...[{}, fallbackUserTagged].map((tagged): Control => ({
+    title: `AddTagsToResource fallback-user association, ${Object.keys(tagged).length ? "tagged" : "untagged"}, by the writer`,
     action: "ssm:AddTagsToResource",
     resources: [FALLBACK_USER_ASSOCIATION],
-    context: tags(MANAGED_TAG_KEY),
+    context: { ...tagged, ...tags(MANAGED_TAG_KEY) },
     principals: [WRITER_ROLE],
+  })),
+  {
+    title: "UpdateAssociation fallback-user association by the writer (back to the template's)",
+    action: "ssm:UpdateAssociation",
+    resources: [FALLBACK_USER_ASSOCIATION],
+    context: fallbackUserTagged,
+    principals: [WRITER_ROLE],
+  },
+  {
+    title:
+      "UpdateInstanceAssociationStatus fallback-user association by a node (the SSM Agent's report of a run)",
+    action: "ssm:UpdateInstanceAssociationStatus",
+    resources: [FALLBACK_USER_ASSOCIATION],
+    context: fallbackUserTagged,
+    principals: [INSTANCE_ROLE, DEFAULT_HOST_MANAGEMENT_ROLE],
   },
   ...["ssm:StartAssociationsOnce", "ssm:DescribeAssociation", "ssm:ListTagsForResource"].map(
     (action): Control => ({
@@ -699,8 +717,9 @@ describe("Guardrail v2 in the IAM simulator (prod's two SCPs)", function () {
     }
   });
 
-  it("exempts only the StackSet role from the fallback-user association's protection, not the other exempt roles", async () => {
-    const others = EXEMPT_ROLES.filter(([, arn]) => arn !== STACKSET_ROLE);
+  it("exempts only the StackSet role and the writer from the fallback-user association's protection", async () => {
+    const managers = [STACKSET_ROLE, WRITER_ROLE];
+    const others = EXEMPT_ROLES.filter(([, arn]) => !managers.includes(arn) && arn !== WRITER_ROLE_UPPER);
     for (const action of ["ssm:UpdateAssociation", "ssm:DeleteAssociation"]) {
       for (const [label, arn] of others) {
         const request = { action, resources: [FALLBACK_USER_ASSOCIATION], context: fallbackUserTagged };

@@ -182,11 +182,14 @@ describe("SCP documents (pure renderer)", () => {
       LZA_EXECUTION_ROLE,
       ...LZA_SETTINGS,
     ]);
-    expect(exemptOf(sessions(options), "FallbackUserAssociation")).to.deep.equal([LZA_EXECUTION_ROLE]);
+    expect(exemptOf(sessions(options), "FallbackUserAssociation")).to.deep.equal([
+      LZA_EXECUTION_ROLE,
+      WRITER_ROLE_ARN_PATTERN,
+    ]);
     expect(renderScp(document) + renderScp(sessions(options))).not.to.include("stacksets-exec-");
   });
 
-  it("keeps every association carrying the ssm-runas-sync tag to the StackSet role, reads and a re-run aside", () => {
+  it("keeps every association carrying the ssm-runas-sync tag to the StackSet role and the writer, reads, a re-run and the agents' reports aside", () => {
     const guard = statement(sessions(), "FallbackUserAssociation");
     expect(guard.Resource).to.deep.equal(["arn:aws:ssm:*:*:association/*"]);
     expect(guard.NotAction).to.deep.equal([
@@ -194,10 +197,11 @@ describe("SCP documents (pure renderer)", () => {
       "ssm:List*",
       "ssm:Get*",
       "ssm:StartAssociationsOnce",
+      "ssm:UpdateInstanceAssociationStatus",
     ]);
     expect(guard.Condition).to.deep.equal({
       Null: { [`aws:ResourceTag/${MANAGED_TAG_KEY}`]: "false" },
-      ArnNotLike: { "aws:PrincipalArn": [STACKSET_EXECUTION_ROLE_ARN_PATTERN] },
+      ArnNotLike: { "aws:PrincipalArn": [STACKSET_EXECUTION_ROLE_ARN_PATTERN, WRITER_ROLE_ARN_PATTERN] },
     });
   });
 

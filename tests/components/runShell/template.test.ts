@@ -121,7 +121,8 @@ describe("RunShell template", () => {
 
     it("may write only the RunShell document of its own account and region", () => {
       const ssm = statements().filter(
-        (s) => s.Action.some((action) => action.startsWith("ssm:")) && s.Sid !== "TagFallbackUserAssociation",
+        (s) =>
+          s.Action.some((action) => action.startsWith("ssm:")) && !s.Sid?.endsWith("FallbackUserAssociation"),
       );
       expect(ssm).to.have.length(1);
       expect(ssm[0].Effect).to.equal("Allow");
@@ -137,23 +138,24 @@ describe("RunShell template", () => {
       );
     });
 
-    it("may tag only the fallback-user association of its stack, and neither change nor delete it", () => {
-      const [tagging] = statements().filter((s) => s.Sid === "TagFallbackUserAssociation");
-      expect(tagging.Effect).to.equal("Allow");
-      expect(tagging.Action).to.have.members([
-        "ssm:ListTagsForResource",
-        "ssm:DescribeAssociation",
-        "ssm:AddTagsToResource",
-      ]);
-      const [association, document] = tagging.Resource as unknown[];
+    it("may tag and update only the fallback-user association of its stack, and not delete it", () => {
+      const sids = ["TagFallbackUserAssociation", "RestoreFallbackUserAssociation"];
+      const [tag, restore] = sids.map((sid) => statements().find((s) => s.Sid === sid)!);
       // CloudFormation's Fn::Sub puts the association's id where the template names its logical id.
-      expect(resolveSub(association, "eu-west-1")).to.equal(
-        "arn:aws:ssm:eu-west-1:111122223333:association/${FallbackUserAssociation}",
-      );
-      expect(resolveSub(document, "eu-west-1")).to.equal(
+      const association = "arn:aws:ssm:eu-west-1:111122223333:association/${FallbackUserAssociation}";
+      expect([tag.Effect, tag.Action, resolveSub(tag.Resource, "eu-west-1")]).to.deep.equal([
+        "Allow",
+        ["ssm:AddTagsToResource"],
+        association,
+      ]);
+      expect(restore.Action).to.deep.equal(["ssm:UpdateAssociation"]);
+      expect((restore.Resource as unknown[]).map((r) => resolveSub(r, "eu-west-1"))).to.deep.equal([
+        association,
         "arn:aws:ssm:eu-west-1::document/AWS-RunShellScript",
-      );
-      expect(JSON.stringify(statements())).not.to.match(/(Update|Delete|Create)Association/);
+        "arn:aws:ec2:eu-west-1:111122223333:instance/*",
+        "arn:aws:ssm:eu-west-1:111122223333:managed-instance/*",
+      ]);
+      expect(JSON.stringify(statements())).not.to.match(/(Delete|Create)Association|StartAssociation/);
     });
 
     it("may write logs only to its own log group, and nothing else", () => {
@@ -298,17 +300,14 @@ describe("RunShell template", () => {
       expect(association()).not.to.have.property("Condition");
     });
 
-    it("is tagged by the writer, which compares it first with the association's own document, targets and parameters", () => {
+    it("is tagged by the writer, which writes the association's own properties over it", () => {
       const tag = template.Resources.FallbackUserAssociationTag;
       expect(tag.Type).to.equal(FALLBACK_USER_ASSOCIATION_TAG_TYPE);
-      const { Name, Targets, Parameters } = association().Properties;
       expect(tag.Properties).to.deep.equal({
         ServiceToken: { "Fn::GetAtt": ["WriterFunction", "Arn"] },
         ServiceTimeout: 300,
         [ASSOCIATION_ID_PROPERTY]: { Ref: "FallbackUserAssociation" },
-        Name,
-        Targets,
-        Parameters,
+        ...association().Properties,
       });
     });
 
@@ -319,7 +318,7 @@ describe("RunShell template", () => {
       expect([FallbackUserAssociation, FallbackUserAssociationTag]).not.to.include(undefined);
       const { WriterRole: withoutRole, ...withoutOthers } = without.Resources;
       expect(withoutOthers).to.deep.equal(others);
-      expect(JSON.stringify(WriterRole)).to.include("TagFallbackUserAssociation");
+      expect(JSON.stringify(WriterRole)).to.include("RestoreFallbackUserAssociation");
       expect(JSON.stringify(withoutRole)).not.to.match(/Association/);
     });
   });

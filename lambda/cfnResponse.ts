@@ -8,6 +8,7 @@ export interface CustomResourceEvent {
   StackId: string;
   RequestId: string;
   LogicalResourceId: string;
+  ResourceType?: string;
   PhysicalResourceId?: string;
   ResourceProperties?: Record<string, unknown>;
 }

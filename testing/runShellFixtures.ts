@@ -1,7 +1,7 @@
 // Documents, events and an SSM client for the writer's tests and benchmark.
 import { randomUUID } from "node:crypto";
 import { SSM } from "@aws-sdk/client-ssm";
-import { RUN_SHELL_DOCUMENT_NAME } from "../policypack/rules/names";
+import { RUN_SHELL_DOCUMENT_NAME, RUN_SHELL_DOCUMENT_RESOURCE_TYPE } from "../policypack/rules/names";
 
 export const Name = RUN_SHELL_DOCUMENT_NAME;
 
@@ -67,8 +67,19 @@ export const STACK_ID =
 export interface CustomResourceEventInput {
   RequestType: string;
   ResponseURL: string;
-  properties?: Record<string, string>;
+  properties?: Record<string, unknown>;
   PhysicalResourceId?: string;
+  /** The template's logical id and type (default: the RunShell document's). */
+  resource?: { LogicalResourceId: string; ResourceType: string };
+}
+
+/** A custom resource's properties as CloudFormation hands them over: booleans and numbers as strings. */
+export function asCloudFormationSends(properties: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(properties, (_, value: unknown) =>
+      typeof value === "boolean" || typeof value === "number" ? String(value) : value,
+    ),
+  ) as Record<string, unknown>;
 }
 
 export function customResourceEvent({
@@ -76,6 +87,7 @@ export function customResourceEvent({
   ResponseURL,
   properties,
   PhysicalResourceId,
+  resource = { LogicalResourceId: "RunShellDocument", ResourceType: RUN_SHELL_DOCUMENT_RESOURCE_TYPE },
 }: CustomResourceEventInput) {
   return {
     RequestType,
@@ -83,12 +95,11 @@ export function customResourceEvent({
     ResponseURL,
     StackId: STACK_ID,
     RequestId: randomUUID(),
-    LogicalResourceId: "RunShellDocument",
-    ResourceType: "Custom::RunShellDocument",
+    ...resource,
     ...(PhysicalResourceId === undefined ? {} : { PhysicalResourceId }),
     ResourceProperties: {
       ServiceToken: "arn:aws:lambda:us-east-1:111122223333:function:ssm-runas-sync-writer",
-      ...properties,
+      ...asCloudFormationSends(properties ?? {}),
     },
   };
 }

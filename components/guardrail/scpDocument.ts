@@ -4,12 +4,13 @@
 // - the RunShell guardrail keeps SSM-SessionManagerRunShell, the writer that sets it, and every principal the
 //   SCPs exempt as ssm-runas-sync and the platform's pipelines deployed them;
 // - the session guardrail keeps sessions on that document: no other Session document, no self-chosen
-//   SSMSessionRunAs tag, no region without the document, no delegated administrator rewriting the StackSet or
-//   the ABAC mapping.
+//   SSMSessionRunAs tag, no region without the document, no change to the association that creates the fallback
+//   user sessions land as, no delegated administrator rewriting the StackSet or the ABAC mapping.
 //
 // Every exemption is a door, so every exempt principal is itself protected by a statement that exempts only the
 // principals that manage it (docs/threat-model.md walks through each).
 import {
+  ASSOCIATION_ARN_PATTERN,
   CONFIG_NAMESPACE,
   documentArnPattern,
   IDENTITY_CENTER_ROLE_ARN_PATTERN,
@@ -20,6 +21,7 @@ import {
   RUNSHELL_GUARDRAIL_POLICY_NAME,
   RUNSHELL_STACK_ARN_PATTERN,
   IDENTITY_CENTER_RESERVED_ROLE_ARN_PATTERN,
+  MANAGED_TAG_KEY,
   IDENTITY_CENTER_SAML_PROVIDER_ARN_PATTERN,
   STACKSET_ARN_PATTERNS,
   SESSION_GUARDRAIL_POLICY_NAME,
@@ -31,6 +33,7 @@ import {
 } from "../../policypack/rules/names";
 import {
   ABAC_WRITE_ACTIONS,
+  ASSOCIATION_OPEN_ACTIONS,
   IDENTITY_CENTER_FEDERATION_ACTIONS,
   DOCUMENT_WRITE_ACTIONS,
   READ_ACTIONS,
@@ -242,6 +245,23 @@ function sessionGuardrail(options: ScpOptions): ScpDocument {
       ...unlessPrincipal([IDENTITY_CENTER_ROLE_ARN_PATTERN]),
     }),
   ];
+  // The fallback-user association: CloudFormation changes and deletes it as the StackSet role, and the writer
+  // (whose code and role only the StackSet role changes) tags it and writes the template's properties over it.
+  // Here rather than in the RunShell guardrail, which grows three times as fast with each exception pattern.
+  statements.push(
+    withCondition(
+      {
+        Sid: "FallbackUserAssociation",
+        Effect: "Deny",
+        NotAction: [...ASSOCIATION_OPEN_ACTIONS],
+        Resource: [ASSOCIATION_ARN_PATTERN],
+      },
+      {
+        Null: { [`aws:ResourceTag/${MANAGED_TAG_KEY}`]: "false" },
+        ...unlessPrincipal([options.stackSetExecutionRoleArnPattern, WRITER_ROLE_ARN_PATTERN]),
+      },
+    ),
+  );
   if (options.restrictSessionRegions) {
     // A region without the document runs sessions as ssm-user.
     statements.push(
@@ -268,7 +288,7 @@ function sessionGuardrail(options: ScpOptions): ScpDocument {
   );
   return {
     name: SESSION_GUARDRAIL_POLICY_NAME,
-    description: `ssm-runas-sync: sessions start on ${RUN_SHELL_DOCUMENT_NAME} only, with Identity Center's ${RUN_AS_TAG_KEY}, in managed regions`,
+    description: `ssm-runas-sync: sessions start on ${RUN_SHELL_DOCUMENT_NAME} only, with Identity Center's ${RUN_AS_TAG_KEY}, in managed regions; only the StackSet changes the fallback-user association`,
     policy: { Version: "2012-10-17", Statement: statements },
   };
 }

@@ -29,6 +29,20 @@ export const WRITER_LOG_GROUP_NAME = "/aws/lambda/ssm-runas-sync-writer";
 export const FALLBACK_USER_ASSOCIATION_NAME = "ssm-runas-sync-fallback-user";
 /** The AWS-owned Command document the association runs: a shell script on Linux (and macOS) nodes. */
 export const RUN_SHELL_SCRIPT_DOCUMENT_NAME = "AWS-RunShellScript";
+/**
+ * The tag that marks an association as ssm-runas-sync's, and the SCP protects: CloudFormation cannot tag an
+ * association (AWS::SSM::Association has no Tags) and names it by a generated id, so the writer tags the one the
+ * stack created, and the SCP keeps every association carrying the key from all but the StackSet role.
+ */
+export const MANAGED_TAG_KEY = "ssm-runas-sync";
+export const FALLBACK_USER_ASSOCIATION_TAG_VALUE = "fallback-user";
+/** Every association of every account and region; the ARN's last part is the generated id. */
+export const ASSOCIATION_ARN_PATTERN = "arn:aws:ssm:*:*:association/*";
+/** The custom resource that has the writer set RunAs in the document. */
+export const RUN_SHELL_DOCUMENT_RESOURCE_TYPE = "Custom::RunShellDocument";
+/** The custom resource that has the writer tag the association, and its properties besides the association's own. */
+export const FALLBACK_USER_ASSOCIATION_TAG_TYPE = "Custom::FallbackUserAssociationTag";
+export const ASSOCIATION_ID_PROPERTY = "AssociationId";
 
 export const RUNSHELL_STACKSET_NAME = "ssm-runas-sync-runshell";
 /** The plain stack that carries the same template into the management account, which StackSets never reach. */

@@ -149,6 +149,19 @@ export const READ_ACTIONS: readonly string[] = [
   "logs:StartLiveTail",
 ];
 
+/**
+ * What a protected association stays open to: reads; running it again at once (it runs the template's script,
+ * which only ever creates the fallback user); and each node's report of its run, which the SSM Agent makes with
+ * the node's own credentials (the audit counts those reports). Everything else, tags included, is denied.
+ */
+export const ASSOCIATION_OPEN_ACTIONS: readonly string[] = [
+  "ssm:Describe*",
+  "ssm:List*",
+  "ssm:Get*",
+  "ssm:StartAssociationsOnce",
+  "ssm:UpdateInstanceAssociationStatus",
+];
+
 /** Starting a session: the document it runs and the target are its resources. */
 export const SESSION_ACTIONS: readonly string[] = ["ssm:StartSession"];
 

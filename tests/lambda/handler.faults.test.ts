@@ -4,8 +4,8 @@ import { expect } from "chai";
 import { DescribeDocumentCommand, SSMClient, type SSM } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { lambdaContext } from "../../testing/bundledWriter";
-import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
-import { startResponseUrlServer, type ResponseUrlServer } from "../../testing/responseUrl";
+import type { ResponseUrlServer } from "../../testing/responseUrl";
+import { startProxiedWriter, type ProxiedWriter } from "../support/writerHarness";
 import {
   CONSOLE_DOCUMENT,
   Name,
@@ -13,10 +13,9 @@ import {
   inspect,
   lzaResetDocument,
   overwrite,
-  ssmAt,
 } from "../../testing/runShellFixtures";
-import { attemptNumber, startAwsProxy, type AwsProxy } from "../../testing/awsProxy";
-import { invokeWriter, setEnvironment } from "../../testing/writerInvocation";
+import { attemptNumber, type AwsProxy } from "../../testing/awsProxy";
+import { invokeWriter } from "../../testing/writerInvocation";
 import { RESPONSE_RESERVE_MS } from "../../lambda/cfnResponse";
 
 const PROPERTIES = { RunAsEnabled: "true", RunAsDefaultUser: "ec2-user", OnDelete: "retain" };
@@ -25,27 +24,18 @@ describe("RunShell writer faults (bundled)", () => {
   let ssm: SSM;
   let proxy: AwsProxy;
   let responses: ResponseUrlServer;
-  let restoreEnvironment: () => void;
+  let writer: ProxiedWriter;
 
   before(async () => {
-    const moto = await startMoto();
-    ssm = ssmAt(moto.endpoint);
-    proxy = await startAwsProxy(moto.endpoint);
-    responses = await startResponseUrlServer();
-    restoreEnvironment = setEnvironment({ ...motoEnvironment(moto), AWS_ENDPOINT_URL: proxy.endpoint });
+    writer = await startProxiedWriter();
+    ({ ssm, proxy, responses } = writer);
   });
 
-  after(async () => {
-    restoreEnvironment();
-    await Promise.all([proxy.close(), responses.close()]);
-  });
+  after(() => writer.close());
 
   beforeEach(async () => {
-    await resetMoto();
+    await writer.reset();
     await ssm.createDocument({ Name, Content: JSON.stringify(CONSOLE_DOCUMENT), DocumentType: "Session" });
-    proxy.requests = [];
-    proxy.intercept = undefined;
-    responses.reset();
   });
 
   function create(properties = PROPERTIES) {

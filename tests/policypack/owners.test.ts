@@ -2,6 +2,7 @@
 // where Pulumi owns them, over the LZA export components where LZA does, with the same checks either way.
 import { expect } from "chai";
 import type { LzaGuardrailExportInputs, LzaRunShellExportInputs } from "../../policypack/rules/lza";
+import { RUN_SHELL_DOCUMENT_RESOURCE_TYPE } from "../../policypack/rules/names";
 import { COMPONENT_TYPES } from "../../policypack/rules/types";
 import type { DeclaredResource } from "../../synth/mockRuntime";
 import type { PolicyPackConfig } from "../../synth/policyConfig";
@@ -53,7 +54,7 @@ function changeWriter(template: string, property: string, value: string): string
     Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
   };
   for (const resource of Object.values(parsed.Resources)) {
-    if (resource.Type.startsWith("Custom::")) resource.Properties[property] = value;
+    if (resource.Type === RUN_SHELL_DOCUMENT_RESOURCE_TYPE) resource.Properties[property] = value;
   }
   return JSON.stringify(parsed);
 }

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { lambdaRuntimeSupported } from "../../policypack/runtime";
 import { stackSetWriter } from "../../policypack/stackset";
+import { RUN_SHELL_DOCUMENT_RESOURCE_TYPE } from "../../policypack/rules/names";
 import type { DeclaredResource } from "../../synth/mockRuntime";
 import { EXAMPLE_STACKS, exampleRawConfig } from "../support/exampleStacks";
 import {
@@ -23,8 +24,8 @@ async function programStackSet(stack = "dev"): Promise<DeclaredResource> {
 
 /** The logical id of the writer custom resource in the program's template. */
 function writerId(template: { Resources: Record<string, { Type: string }> }): string {
-  const ids = Object.keys(template.Resources).filter((id) =>
-    template.Resources[id].Type.startsWith("Custom::"),
+  const ids = Object.keys(template.Resources).filter(
+    (id) => template.Resources[id].Type === RUN_SHELL_DOCUMENT_RESOURCE_TYPE,
   );
   if (ids.length !== 1) throw new Error(`expected one custom resource, found ${ids.length}`);
   return ids[0];

@@ -4,6 +4,7 @@
 import type { SSM } from "@aws-sdk/client-ssm";
 import { startAwsProxy, type AwsProxy } from "../../testing/awsProxy";
 import { motoEnvironment, resetMoto, startMoto } from "../../testing/moto";
+import { startResponseUrlServer, type ResponseUrlServer } from "../../testing/responseUrl";
 import { Name, inspect, scheduledEvent, ssmAt } from "../../testing/runShellFixtures";
 export { writeLatestOnly } from "../../testing/runShellFixtures";
 import { invokeWriter, setEnvironment, type Invocation } from "../../testing/writerInvocation";
@@ -69,4 +70,37 @@ export async function settledState(ssm: SSM) {
 export function withoutRunAs(inputs: Record<string, unknown>): Record<string, unknown> {
   const { runAsEnabled: _enabled, runAsDefaultUser: _user, ...others } = inputs;
   return others;
+}
+
+/** The bundled writer's calls through a proxy in front of moto (to count them, or to inject faults), and a ResponseURL server. */
+export interface ProxiedWriter {
+  /** The test's own client, straight to moto. */
+  ssm: SSM;
+  proxy: AwsProxy;
+  responses: ResponseUrlServer;
+  /** A fresh emulator, no record, no hook, no answer received. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startProxiedWriter(): Promise<ProxiedWriter> {
+  const moto = await startMoto();
+  const proxy = await startAwsProxy(moto.endpoint);
+  const responses = await startResponseUrlServer();
+  const restore = setEnvironment({ ...motoEnvironment(moto), AWS_ENDPOINT_URL: proxy.endpoint });
+  return {
+    ssm: ssmAt(moto.endpoint),
+    proxy,
+    responses,
+    async reset() {
+      await resetMoto();
+      proxy.requests = [];
+      proxy.intercept = undefined;
+      responses.reset();
+    },
+    async close() {
+      restore();
+      await Promise.all([proxy.close(), responses.close()]);
+    },
+  };
 }

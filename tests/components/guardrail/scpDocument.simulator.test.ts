@@ -11,6 +11,8 @@ import {
   type Simulation,
 } from "@cloud-copilot/iam-simulate";
 import {
+  FALLBACK_USER_ASSOCIATION_TAG_VALUE,
+  MANAGED_TAG_KEY,
   RECONCILE_DAILY_RULE_NAME,
   RECONCILE_ON_CHANGE_RULE_NAME,
   RUN_AS_TAG_KEY,
@@ -67,6 +69,9 @@ const EXEMPT_ROLES: [label: string, arn: string][] = [
   ["writer role, upper case", WRITER_ROLE_UPPER],
 ];
 const TEAM_ROLE = role("Team-App");
+/** What the SSM Agent calls with: a node's instance profile role, or Default Host Management Configuration's. */
+const INSTANCE_ROLE = role("app-server-instance-role");
+const DEFAULT_HOST_MANAGEMENT_ROLE = role("service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole");
 /** LZA's Session Manager settings custom resource: CloudFormation names it like its role, which it runs as. */
 const LZA_SETTINGS_FUNCTION = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:AWSAccelerator-SecurityRe-CustomSessionManagerLogg-CD34`;
 const LZA_SECURITY_STACK = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/AWSAccelerator-SecurityResourcesStack-${ACCOUNT}-${REGION}/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d`;
@@ -89,6 +94,20 @@ const STACKSET = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stackset/${RUNSHEL
 const LOG_GROUP = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${WRITER_LOG_GROUP_NAME}`;
 const LOG_STREAM = `${LOG_GROUP}:log-stream:2026/01/01/[$LATEST]0123456789abcdef`;
 const IDC_INSTANCE = "arn:aws:sso:::instance/ssoins-6804a3c7d1e2f5b9";
+/** An association's ARN holds its generated id; the writer tags the fallback-user one for the SCP. */
+const association = (id: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:association/${id}`;
+const FALLBACK_USER_ASSOCIATION = association("8dfe3659-4309-493a-8755-0123456789ab");
+const TEAM_ASSOCIATION = association("0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e");
+const fallbackUserTagged: Context = {
+  [`aws:ResourceTag/${MANAGED_TAG_KEY}`]: FALLBACK_USER_ASSOCIATION_TAG_VALUE,
+};
+/** Everything an admin might do to the association to keep the user off new nodes, or to take it over. */
+const ASSOCIATION_DOOR_ACTIONS = [
+  "ssm:UpdateAssociation",
+  "ssm:DeleteAssociation",
+  "ssm:RemoveTagsFromResource",
+  "ssm:AddTagsToResource",
+];
 
 interface Request {
   action: string;
@@ -362,6 +381,18 @@ const DOORS: Door[] = [
     "sso:UpdateInstanceAccessControlAttributeConfiguration",
     "sso:DeleteInstanceAccessControlAttributeConfiguration",
   ].map((action): Door => ({ group: "delegated admin", title: action, action, resources: [IDC_INSTANCE] })),
+  ...ASSOCIATION_DOOR_ACTIONS.map((action): Door => ({
+    group: "fallback user",
+    title: `${action} fallback-user association`,
+    action,
+    resources: [FALLBACK_USER_ASSOCIATION],
+    context: {
+      ...fallbackUserTagged,
+      ...(action.endsWith("TagsFromResource") || action === "ssm:AddTagsToResource"
+        ? tags(MANAGED_TAG_KEY)
+        : {}),
+    },
+  })),
 ];
 
 const ADMIN_ARNS = Object.values(ADMINS);
@@ -514,23 +545,57 @@ const CONTROLS: Control[] = [
     resources: [LOG_STREAM],
     principals: [WRITER_ROLE],
   },
+  ...["ssm:UpdateAssociation", "ssm:DeleteAssociation"].map((action): Control => ({
+    title: `${action} fallback-user association by the StackSet role`,
+    action,
+    resources: [FALLBACK_USER_ASSOCIATION],
+    context: fallbackUserTagged,
+    principals: [STACKSET_ROLE],
+  })),
+  ...[{}, fallbackUserTagged].map((tagged): Control => ({
+    title: `AddTagsToResource fallback-user association, ${Object.keys(tagged).length ? "tagged" : "untagged"}, by the writer`,
+    action: "ssm:AddTagsToResource",
+    resources: [FALLBACK_USER_ASSOCIATION],
+    context: { ...tagged, ...tags(MANAGED_TAG_KEY) },
+    principals: [WRITER_ROLE],
+  })),
+  {
+    title: "UpdateAssociation fallback-user association by the writer (back to the template's)",
+    action: "ssm:UpdateAssociation",
+    resources: [FALLBACK_USER_ASSOCIATION],
+    context: fallbackUserTagged,
+    principals: [WRITER_ROLE],
+  },
+  {
+    title:
+      "UpdateInstanceAssociationStatus fallback-user association by a node (the SSM Agent's report of a run)",
+    action: "ssm:UpdateInstanceAssociationStatus",
+    resources: [FALLBACK_USER_ASSOCIATION],
+    context: fallbackUserTagged,
+    principals: [INSTANCE_ROLE, DEFAULT_HOST_MANAGEMENT_ROLE],
+  },
+  ...["ssm:StartAssociationsOnce", "ssm:DescribeAssociation", "ssm:ListTagsForResource"].map(
+    (action): Control => ({
+      title: `${action} fallback-user association`,
+      action,
+      resources: [FALLBACK_USER_ASSOCIATION],
+      context: fallbackUserTagged,
+      principals: ADMIN_ARNS,
+    }),
+  ),
+  ...["ssm:UpdateAssociation", "ssm:DeleteAssociation"].map((action): Control => ({
+    title: `${action} a team's own association`,
+    action,
+    resources: [TEAM_ASSOCIATION],
+    principals: ADMIN_ARNS,
+  })),
 ];
 
 /**
  * Doors the review found and left open, each for a stated reason: they are asserted open, so closing one fails
  * here and moves it to DOORS.
  */
-/** The fallback-user association: its ARN holds a generated id, and CloudFormation cannot tag it. */
-const FALLBACK_USER_ASSOCIATION = `arn:aws:ssm:${REGION}:${ACCOUNT}:association/8dfe3659-4309-493a-8755-0123456789ab`;
-
 const LEFT_OPEN: (Request & { title: string; reason: string })[] = [
-  ...["ssm:UpdateAssociation", "ssm:DeleteAssociation"].map((action) => ({
-    title: `${action} of the fallback-user association`,
-    action,
-    resources: [FALLBACK_USER_ASSOCIATION],
-    reason:
-      "its ARN is association/<generated id> and AWS::SSM::Association takes no Tags, so no statement can name it; Run Command (out of scope) could remove the user anyway; the stricter statements deny UpdateAssociation to people (threat model); audit --fallback-user shows a deleted one",
-  })),
   {
     title: "ssm:ResumeSession of another user's disconnected session",
     action: "ssm:ResumeSession",
@@ -649,6 +714,21 @@ describe("Guardrail v2 in the IAM simulator (prod's two SCPs)", function () {
     );
     for (const { door, outcomes } of rows) {
       for (const outcome of outcomes) expect(outcome.decision, door.title).to.equal("Allowed");
+    }
+  });
+
+  it("exempts only the StackSet role and the writer from the fallback-user association's protection", async () => {
+    const managers = [STACKSET_ROLE, WRITER_ROLE];
+    const others = EXEMPT_ROLES.filter(([, arn]) => !managers.includes(arn) && arn !== WRITER_ROLE_UPPER);
+    for (const action of ["ssm:UpdateAssociation", "ssm:DeleteAssociation"]) {
+      for (const [label, arn] of others) {
+        const request = { action, resources: [FALLBACK_USER_ASSOCIATION], context: fallbackUserTagged };
+        const { decision, sids } = await decide(scps, arn, request);
+        expect([decision, sids], `${action} by ${label}`).to.deep.equal([
+          "ExplicitlyDenied",
+          ["FallbackUserAssociation"],
+        ]);
+      }
     }
   });
 

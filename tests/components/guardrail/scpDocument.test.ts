@@ -2,6 +2,7 @@ import { expect } from "chai";
 import {
   IDENTITY_CENTER_ROLE_ARN_PATTERN,
   LZA_EXCEPTION_PRINCIPALS,
+  MANAGED_TAG_KEY,
   RUN_SHELL_DOCUMENT_ARN_PATTERN,
   RUNSHELL_GUARDRAIL_POLICY_NAME,
   SESSION_GUARDRAIL_POLICY_NAME,
@@ -85,6 +86,7 @@ describe("SCP documents (pure renderer)", () => {
       "SessionDocumentTypes",
       "RunAsTag",
       "RunAsTagged",
+      "FallbackUserAssociation",
       "SessionRegions",
       "IdentityCenterFederation",
       "StackSets",
@@ -180,7 +182,27 @@ describe("SCP documents (pure renderer)", () => {
       LZA_EXECUTION_ROLE,
       ...LZA_SETTINGS,
     ]);
+    expect(exemptOf(sessions(options), "FallbackUserAssociation")).to.deep.equal([
+      LZA_EXECUTION_ROLE,
+      WRITER_ROLE_ARN_PATTERN,
+    ]);
     expect(renderScp(document) + renderScp(sessions(options))).not.to.include("stacksets-exec-");
+  });
+
+  it("keeps every association carrying the ssm-runas-sync tag to the StackSet role and the writer, reads, a re-run and the agents' reports aside", () => {
+    const guard = statement(sessions(), "FallbackUserAssociation");
+    expect(guard.Resource).to.deep.equal(["arn:aws:ssm:*:*:association/*"]);
+    expect(guard.NotAction).to.deep.equal([
+      "ssm:Describe*",
+      "ssm:List*",
+      "ssm:Get*",
+      "ssm:StartAssociationsOnce",
+      "ssm:UpdateInstanceAssociationStatus",
+    ]);
+    expect(guard.Condition).to.deep.equal({
+      Null: { [`aws:ResourceTag/${MANAGED_TAG_KEY}`]: "false" },
+      ArnNotLike: { "aws:PrincipalArn": [STACKSET_EXECUTION_ROLE_ARN_PATTERN, WRITER_ROLE_ARN_PATTERN] },
+    });
   });
 
   it("lists a principal once even when configured twice or already exempt", () => {

@@ -2,7 +2,9 @@ import { expect } from "chai";
 import { writerInlineCode } from "../../../lambda/bundle";
 import { fallbackUserScriptLines } from "../../../components/runShell/fallbackUserScript";
 import {
+  ASSOCIATION_ID_PROPERTY,
   FALLBACK_USER_ASSOCIATION_NAME,
+  FALLBACK_USER_ASSOCIATION_TAG_TYPE,
   RECONCILE_DAILY_RULE_NAME,
   RECONCILE_ON_CHANGE_RULE_NAME,
   RUN_SHELL_DOCUMENT_NAME,
@@ -49,6 +51,7 @@ function arnLike(pattern: string, arn: string): boolean {
 }
 
 interface Statement {
+  Sid?: string;
   Effect: string;
   Action: string[];
   Resource: unknown;
@@ -117,7 +120,10 @@ describe("RunShell template", () => {
     });
 
     it("may write only the RunShell document of its own account and region", () => {
-      const ssm = statements().filter((s) => s.Action.some((action) => action.startsWith("ssm:")));
+      const ssm = statements().filter(
+        (s) =>
+          s.Action.some((action) => action.startsWith("ssm:")) && !s.Sid?.endsWith("FallbackUserAssociation"),
+      );
       expect(ssm).to.have.length(1);
       expect(ssm[0].Effect).to.equal("Allow");
       expect(ssm[0].Action).to.have.members([
@@ -130,6 +136,26 @@ describe("RunShell template", () => {
       expect(resolveSub(ssm[0].Resource, "eu-west-1")).to.equal(
         `arn:aws:ssm:eu-west-1:111122223333:document/${RUN_SHELL_DOCUMENT_NAME}`,
       );
+    });
+
+    it("may tag and update only the fallback-user association of its stack, and not delete it", () => {
+      const sids = ["TagFallbackUserAssociation", "RestoreFallbackUserAssociation"];
+      const [tag, restore] = sids.map((sid) => statements().find((s) => s.Sid === sid)!);
+      // CloudFormation's Fn::Sub puts the association's id where the template names its logical id.
+      const association = "arn:aws:ssm:eu-west-1:111122223333:association/${FallbackUserAssociation}";
+      expect([tag.Effect, tag.Action, resolveSub(tag.Resource, "eu-west-1")]).to.deep.equal([
+        "Allow",
+        ["ssm:AddTagsToResource"],
+        association,
+      ]);
+      expect(restore.Action).to.deep.equal(["ssm:UpdateAssociation"]);
+      expect((restore.Resource as unknown[]).map((r) => resolveSub(r, "eu-west-1"))).to.deep.equal([
+        association,
+        "arn:aws:ssm:eu-west-1::document/AWS-RunShellScript",
+        "arn:aws:ec2:eu-west-1:111122223333:instance/*",
+        "arn:aws:ssm:eu-west-1:111122223333:managed-instance/*",
+      ]);
+      expect(JSON.stringify(statements())).not.to.match(/(Delete|Create)Association|StartAssociation/);
     });
 
     it("may write logs only to its own log group, and nothing else", () => {
@@ -274,11 +300,26 @@ describe("RunShell template", () => {
       expect(association()).not.to.have.property("Condition");
     });
 
-    it("is left out with ensureFallbackUser false, and nothing else changes", () => {
+    it("is tagged by the writer, which writes the association's own properties over it", () => {
+      const tag = template.Resources.FallbackUserAssociationTag;
+      expect(tag.Type).to.equal(FALLBACK_USER_ASSOCIATION_TAG_TYPE);
+      expect(tag.Properties).to.deep.equal({
+        ServiceToken: { "Fn::GetAtt": ["WriterFunction", "Arn"] },
+        ServiceTimeout: 300,
+        [ASSOCIATION_ID_PROPERTY]: { Ref: "FallbackUserAssociation" },
+        ...association().Properties,
+      });
+    });
+
+    it("is left out with ensureFallbackUser false, with its tag resource and the writer's right to tag it", () => {
       const without = runShellTemplate(WRITER, { ensureFallbackUser: false });
-      const { FallbackUserAssociation, ...others } = template.Resources;
-      expect(FallbackUserAssociation).to.not.equal(undefined);
-      expect(without.Resources).to.deep.equal(others);
+      const { FallbackUserAssociation, FallbackUserAssociationTag, WriterRole, ...others } =
+        template.Resources;
+      expect([FallbackUserAssociation, FallbackUserAssociationTag]).not.to.include(undefined);
+      const { WriterRole: withoutRole, ...withoutOthers } = without.Resources;
+      expect(withoutOthers).to.deep.equal(others);
+      expect(JSON.stringify(WriterRole)).to.include("RestoreFallbackUserAssociation");
+      expect(JSON.stringify(withoutRole)).not.to.match(/Association/);
     });
   });
 
@@ -292,7 +333,7 @@ describe("RunShell template", () => {
       );
     });
 
-    it(`stays within its budget of ${TEMPLATE_BUDGET_BYTES} bytes (half the limit), readable code included`, () => {
+    it(`stays within its budget of ${TEMPLATE_BUDGET_BYTES} bytes (60% of the limit), readable code included`, () => {
       expect(Buffer.byteLength(runShellTemplateBody(WRITER))).to.be.at.most(TEMPLATE_BUDGET_BYTES);
     });
 

@@ -95,7 +95,7 @@ export function guardrailStatements(
   return broken ? undefined : statements;
 }
 
-function onGuardrails<C extends object = object>(
+export function onGuardrails<C extends object = object>(
   check: (statements: ScpStatement[], config: C, reportViolation: ReportViolation) => void,
 ) {
   return (args: StackValidationArgs, reportViolation: ReportViolation) => {
@@ -209,7 +209,7 @@ const PROBE_DOCUMENTS = [
 ];
 
 /** The base operator and key of a condition match (keys are case-insensitive). */
-function hasCondition(
+export function hasCondition(
   statement: Statement,
   test: (entry: ConditionEntry) => boolean,
 ): ConditionEntry | undefined {
@@ -217,7 +217,7 @@ function hasCondition(
 }
 
 /** A Deny holding under exactly one condition `expected` besides aws:PrincipalArn exemptions (none exempting everyone). */
-function holdsUnder(statement: Statement, expected: ConditionEntry): boolean {
+export function holdsUnder(statement: Statement, expected: ConditionEntry): boolean {
   const other = otherConditions(statement);
   return (
     other.length === 1 &&

@@ -3,6 +3,7 @@
 import type { Policies } from "@pulumi/policy";
 import { abacRunAsAttribute } from "./abac";
 import { breakGlassReported } from "./breakGlass";
+import { scpProtectsFallbackUserAssociation } from "./fallbackUserAssociation";
 import {
   scpDelegatedAdmin,
   scpExemptionsProtected,
@@ -32,6 +33,7 @@ export const policies: Policies = [
   scpRunAsTag,
   scpStackSetRoleExemptions,
   scpDelegatedAdmin,
+  scpProtectsFallbackUserAssociation,
   stackSetWriter,
   stackComplete,
   lambdaRuntimeSupported,

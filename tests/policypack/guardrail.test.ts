@@ -10,6 +10,7 @@ import {
   scpSessionRegions,
   scpStackSetRoleExemptions,
 } from "../../policypack/guardrail";
+import { scpProtectsFallbackUserAssociation } from "../../policypack/fallbackUserAssociation";
 import { ROLE_WRITE_ACTIONS } from "../../policypack/rules/scpActions";
 import type { DeclaredResource } from "../../synth/mockRuntime";
 import { resolvePolicyConfig } from "../../synth/policyConfig";
@@ -39,6 +40,7 @@ const POLICIES: [StackValidationPolicy, string][] = [
   [scpSessionRegions, "advisory"],
   [scpStackSetRoleExemptions, "mandatory"],
   [scpDelegatedAdmin, "mandatory"],
+  [scpProtectsFallbackUserAssociation, "mandatory"],
 ];
 
 function list(value: string | string[] | undefined): string[] {
@@ -451,5 +453,56 @@ describe("policy ssm-runas-scp-delegated-admin", () => {
     );
     const none = await programWith({ deployPrincipalArns: [] });
     expect(await validateStack(scpDelegatedAdmin, none, { config })).to.deep.equal({ messages: [] });
+  });
+});
+
+describe("policy ssm-runas-scp-fallback-user-association", () => {
+  const WRITER_ROLE = "arn:aws:iam::*:role/ssm-runas-sync/*";
+  const refusal =
+    "No Deny of ssm:UpdateAssociation, ssm:DeleteAssociation, ssm:AddTagsToResource, ssm:RemoveTagsFromResource " +
+    "on arn:aws:ssm:*:*:association/* under Null aws:ResourceTag/ssm-runas-sync false, exempting no one but " +
+    `the writer's managers (${STACKSET_ROLE}, ${WRITER_ROLE}): an account admin could change or delete the fallback-user association, ` +
+    "and new nodes would never get the user.";
+
+  it("refuses the session guardrail without FallbackUserAssociation", async () => {
+    const resources = await prodWith(SESSION, withoutSid("FallbackUserAssociation"));
+    const { messages } = await validateStack(scpProtectsFallbackUserAssociation, resources);
+    expect(messages).to.deep.equal([refusal]);
+  });
+
+  it("refuses it exempting another exempt role, or holding under another condition too", async () => {
+    for (const change of [
+      (s: ScpStatement) => setExemptions(s, [STACKSET_ROLE, WRITER_ROLE, LZA_SETTINGS_ROLE]),
+      (s: ScpStatement) => {
+        s.Condition = { ...s.Condition, StringEquals: { "aws:RequestedRegion": "eu-west-1" } };
+      },
+    ]) {
+      const resources = await prodWith(SESSION, (statements) => {
+        change(statementWithSid(statements, "FallbackUserAssociation"));
+      });
+      expect((await validateStack(scpProtectsFallbackUserAssociation, resources)).messages).to.deep.equal([
+        refusal,
+      ]);
+    }
+  });
+
+  it("refuses a Deny of the SSM Agent's reports, naming it", async () => {
+    const resources = await prodWith(SESSION, (statements) => {
+      const guard = statementWithSid(statements, "FallbackUserAssociation");
+      guard.NotAction = list(guard.NotAction).filter((a) => a !== "ssm:UpdateInstanceAssociationStatus");
+    });
+    const { messages } = await validateStack(scpProtectsFallbackUserAssociation, resources);
+    expect(messages).to.deep.equal([
+      `${SESSION} statement FallbackUserAssociation denies ssm:UpdateInstanceAssociationStatus on associations: ` +
+        "the SSM Agent reports each run of the fallback-user association with it, so no node would ever count " +
+        "as having the user.",
+    ]);
+  });
+
+  it("takes a self-managed StackSet's role from the writer's own Deny, no config needed", async () => {
+    const resources = await programWith({ stackSetExecutionRoleArnPattern: LZA_EXECUTION_ROLE });
+    expect(await validateStack(scpProtectsFallbackUserAssociation, resources)).to.deep.equal({
+      messages: [],
+    });
   });
 });

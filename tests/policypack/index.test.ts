@@ -154,6 +154,7 @@ describe("policy pack served by @pulumi/policy (the engine's view)", function ()
       "ssm-runas-scp-run-as-tag": "MANDATORY",
       "ssm-runas-scp-stackset-role-exemptions": "MANDATORY",
       "ssm-runas-scp-delegated-admin": "MANDATORY",
+      "ssm-runas-scp-fallback-user-association": "MANDATORY",
       "ssm-runas-stackset-writer": "MANDATORY",
       "ssm-runas-stack-complete": "MANDATORY",
       "ssm-runas-lambda-runtime-supported": "ADVISORY",

@@ -146,6 +146,7 @@ describe("policy pack is publishable on its own", () => {
       "ssm-runas-scp-run-as-tag": "mandatory",
       "ssm-runas-scp-stackset-role-exemptions": "mandatory",
       "ssm-runas-scp-delegated-admin": "mandatory",
+      "ssm-runas-scp-fallback-user-association": "mandatory",
       "ssm-runas-stackset-writer": "mandatory",
       "ssm-runas-stack-complete": "mandatory",
       "ssm-runas-lambda-runtime-supported": "advisory",

@@ -210,7 +210,7 @@ describe("synth plan.md and plan.json", () => {
         .filter((e) => e.principal === principal)
         .map((e) => `${e.policy}/${e.statement}`);
 
-    it("the writer role escapes the document writes and its logs, not the session statements", () => {
+    it("the writer role escapes the document writes, its logs and the association it protects, not the session statements", () => {
       const document = JSON.parse(
         fs.readFileSync(path.join(result.outDir, "scp", `${RUNSHELL_GUARDRAIL_POLICY_NAME}.json`), "utf8"),
       ) as { Statement: { Sid: string; Action?: string[] }[] };
@@ -219,12 +219,13 @@ describe("synth plan.md and plan.json", () => {
         (e) => e.principal === WRITER_ROLE_ARN_PATTERN && e.statement === "RunShellDocument",
       );
       expect(exemption?.actions).to.deep.equal({ not: false, values: documentWrites?.Action });
-      // docs/design.md: exempt from RunShellDocument and SessionDocumentTypes (and the log group it writes), and
-      // from nothing else.
+      // docs/design.md: exempt from RunShellDocument and SessionDocumentTypes (and the log group it writes, and
+      // the fallback-user association it tags and restores), and from nothing else.
       expect(statementsOf(result.plan, WRITER_ROLE_ARN_PATTERN)).to.have.members([
         `${RUNSHELL_GUARDRAIL_POLICY_NAME}/RunShellDocument`,
         `${RUNSHELL_GUARDRAIL_POLICY_NAME}/WriterLogs`,
         `${SESSION_GUARDRAIL_POLICY_NAME}/SessionDocumentTypes`,
+        `${SESSION_GUARDRAIL_POLICY_NAME}/FallbackUserAssociation`,
       ]);
       for (const sid of [
         "SessionDocuments",

@@ -35,7 +35,7 @@ describe("ssm-runas synth", function () {
       "StackSet instances: 4 (1 target × 4 regions), fallback user ssm-fallback",
       "SCP attachments:    2 (2 policies × 1 target)",
       "management stacks:  4 (eu-central-1, eu-west-1, us-east-1, us-west-2)",
-      "exempt principals:  6 principal patterns, named in 10 statements of 2 SCPs",
+      "exempt principals:  6 principal patterns, named in 11 statements of 2 SCPs",
       `writer:             RunAs on, ${writer?.Properties.Runtime}, code sha256 ${sha256}`,
     ]);
   });

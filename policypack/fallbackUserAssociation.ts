@@ -2,7 +2,7 @@
 // carrying the tag to the StackSet role and the writer, while leaving the SSM Agent's reports of its runs open.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { hasCondition, holdsUnder, onGuardrails, type ScpStatement } from "./guardrail";
-import { denies, exemptionsOf, guards, patternWithin, type Statement } from "./iam";
+import { denies, exemptionsOf, exemptsPattern, guards, patternWithin, type Statement } from "./iam";
 import {
   ASSOCIATION_ARN_PATTERN,
   MANAGED_TAG_KEY,
@@ -53,8 +53,8 @@ export const scpProtectsFallbackUserAssociation: StackValidationPolicy = {
   name: "ssm-runas-scp-fallback-user-association",
   description:
     `The ssm-runas SCPs deny ${ASSOCIATION_WRITE_ACTIONS.join(", ")} on every association tagged ${MANAGED_TAG_KEY} ` +
-    "(the fallback-user one) to all but the writer and the principals that may change the writer (the StackSet " +
-    "role), and leave the SSM Agent's " +
+    "(the fallback-user one) to all but, and to none of, the writer and the principals that may change the " +
+    "writer (the StackSet role), and leave the SSM Agent's " +
     `${AGENT_REPORT_ACTION} open: otherwise an account admin keeps the fallback user off new nodes, or no node is ` +
     "ever counted as having it.",
   enforcementLevel: "mandatory",
@@ -72,6 +72,17 @@ export const scpProtectsFallbackUserAssociation: StackValidationPolicy = {
           `false, exempting no one but the writer's managers (${managers.join(", ")}): an account admin could change or delete the ` +
           "fallback-user association, and new nodes would never get the user.",
       );
+    }
+    // A Deny that holds the managers too: CloudFormation could not update or delete the association, and the
+    // writer could not put it back.
+    for (const s of denies(statements, "ssm:UpdateAssociation", ASSOCIATION_ARN_PATTERN) as ScpStatement[]) {
+      const missing = managers.filter((manager) => !exemptsPattern(exemptionsOf(s), manager));
+      if (missing.length > 0) {
+        reportViolation(
+          `${s.where} denies ssm:UpdateAssociation on associations without exempting ${missing.join(", ")}: ` +
+            "CloudFormation could not update or delete the fallback-user association, nor the writer put it back.",
+        );
+      }
     }
     const agentDenied = denies(statements, AGENT_REPORT_ACTION, ASSOCIATION_ARN_PATTERN) as ScpStatement[];
     if (agentDenied.length > 0) {

@@ -119,6 +119,11 @@ export interface PlanWriter {
   /** SHA-256 (hex) of the template's inline Lambda code, `Code.ZipFile`, as UTF-8. */
   codeSha256: string;
   runtime: string;
+  /**
+   * SHA-256 (hex) of the fallback-user association's properties as the template declares them (compact JSON,
+   * its script included: it runs as root on every managed node), or null where the template has none.
+   */
+  fallbackUserAssociationSha256: string | null;
   /** What deploys this template, e.g. the StackSet and the management-account stacks. */
   carriers: string[];
 }
@@ -426,13 +431,21 @@ function exemptionsOf(scp: DeclaredScp): PlanExemption[] {
   });
 }
 
-function codeOf(templateBody: string): { codeSha256: string; runtime: string }[] {
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+
+function codeOf(templateBody: string): Omit<PlanWriter, "carriers">[] {
   const template = JSON.parse(templateBody) as TemplateJson;
-  return Object.values(template.Resources ?? {})
+  const resources = Object.values(template.Resources ?? {});
+  const association = resources.find((r) => r.Type === "AWS::SSM::Association");
+  const fallbackUserAssociationSha256 = association
+    ? sha256(JSON.stringify(association.Properties ?? {}))
+    : null;
+  return resources
     .filter((r) => r.Type === "AWS::Lambda::Function" && typeof r.Properties?.Code?.ZipFile === "string")
     .map((r) => ({
-      codeSha256: createHash("sha256").update(String(r.Properties?.Code?.ZipFile), "utf8").digest("hex"),
+      codeSha256: sha256(String(r.Properties?.Code?.ZipFile)),
       runtime: String(r.Properties?.Runtime),
+      fallbackUserAssociationSha256,
     }));
 }
 
@@ -440,7 +453,7 @@ function writersOf(carriers: WriterCarrier[]): PlanWriter[] {
   const writers = new Map<string, PlanWriter>();
   for (const carrier of carriers) {
     for (const code of codeOf(carrier.templateBody)) {
-      const key = `${code.codeSha256} ${code.runtime}`;
+      const key = `${code.codeSha256} ${code.runtime} ${code.fallbackUserAssociationSha256}`;
       const writer = writers.get(key) ?? { ...code, carriers: [] };
       if (!writer.carriers.includes(carrier.kind)) writer.carriers.push(carrier.kind);
       writers.set(key, writer);

@@ -189,8 +189,13 @@ export function renderPlanMarkdown(plan: Plan): string {
     "## Writer",
     "",
     ...table(
-      ["runtime", "code SHA-256 (`Code.ZipFile`)", "deployed by"],
-      plan.writers.map((w) => [code(w.runtime), code(w.codeSha256), w.carriers.join(", ")]),
+      ["runtime", "code SHA-256 (`Code.ZipFile`)", "fallback-user association SHA-256", "deployed by"],
+      plan.writers.map((w) => [
+        code(w.runtime),
+        code(w.codeSha256),
+        w.fallbackUserAssociationSha256 ? code(w.fallbackUserAssociationSha256) : "none",
+        w.carriers.join(", "),
+      ]),
     ),
   ];
   return `${lines.join("\n")}\n`;

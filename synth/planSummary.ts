@@ -47,7 +47,13 @@ function exemptLine(plan: Plan): string {
 
 function writerLine(plan: Plan): string {
   if (plan.writers.length === 0) return NONE;
-  const writers = plan.writers.map((w) => `${w.runtime}, code sha256 ${w.codeSha256}`).join("; ");
+  const writers = plan.writers
+    .map(
+      (w) =>
+        `${w.runtime}, code sha256 ${w.codeSha256}, fallback-user association ` +
+        (w.fallbackUserAssociationSha256 ? `sha256 ${w.fallbackUserAssociationSha256}` : "none"),
+    )
+    .join("; ");
   return `RunAs ${plan.runAs}, ${writers}`;
 }
 

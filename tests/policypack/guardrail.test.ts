@@ -486,6 +486,18 @@ describe("policy ssm-runas-scp-fallback-user-association", () => {
     }
   });
 
+  it("refuses it exempting no one: CloudFormation and the writer would be held too", async () => {
+    const resources = await prodWith(SESSION, (statements) => {
+      setExemptions(statementWithSid(statements, "FallbackUserAssociation"), []);
+    });
+    const { messages } = await validateStack(scpProtectsFallbackUserAssociation, resources);
+    expect(messages).to.deep.equal([
+      `${SESSION} statement FallbackUserAssociation denies ssm:UpdateAssociation on associations without ` +
+        `exempting ${STACKSET_ROLE}, ${WRITER_ROLE}: CloudFormation could not update or delete the fallback-user ` +
+        "association, nor the writer put it back.",
+    ]);
+  });
+
   it("refuses a Deny of the SSM Agent's reports, naming it", async () => {
     const resources = await prodWith(SESSION, (statements) => {
       const guard = statementWithSid(statements, "FallbackUserAssociation");

@@ -179,7 +179,7 @@ describe("synth plan.md and plan.json", () => {
       );
     });
 
-    it("hashes the template's inline code: SHA-256 of Code.ZipFile, with its runtime", () => {
+    it("hashes the template's inline code (SHA-256 of Code.ZipFile, with its runtime) and its fallback-user association", () => {
       const template = JSON.parse(
         fs.readFileSync(path.join(result.outDir, "runshell-stackset.template.json"), "utf8"),
       ) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
@@ -187,14 +187,21 @@ describe("synth plan.md and plan.json", () => {
       const zipFile = (fn?.Properties.Code as { ZipFile: string }).ZipFile;
       expect(zipFile).to.equal(writerInlineCode());
       const sha256 = createHash("sha256").update(zipFile).digest("hex");
+      // The association runs its script as root on every managed node: the plan shows when it changes.
+      const association = template.Resources.FallbackUserAssociation;
+      expect(association.Type).to.equal("AWS::SSM::Association");
+      const associationSha256 = createHash("sha256")
+        .update(JSON.stringify(association.Properties))
+        .digest("hex");
       expect(result.plan?.writers).to.deep.equal([
         {
           codeSha256: sha256,
           runtime: fn?.Properties.Runtime,
+          fallbackUserAssociationSha256: associationSha256,
           carriers: ["StackSet ssm-runas-sync-runshell", "management-account stacks"],
         },
       ]);
-      expect(text).to.include(`| \`${fn?.Properties.Runtime}\` | \`${sha256}\` |`);
+      expect(text).to.include(`| \`${fn?.Properties.Runtime}\` | \`${sha256}\` | \`${associationSha256}\` |`);
     });
   });
 

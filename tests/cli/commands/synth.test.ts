@@ -31,12 +31,17 @@ describe("ssm-runas synth", function () {
     const sha256 = createHash("sha256")
       .update(writer?.Properties.Code?.ZipFile ?? "")
       .digest("hex");
+    const association = Object.values(template.Resources).find((r) => r.Type === "AWS::SSM::Association");
+    const associationSha256 = createHash("sha256")
+      .update(JSON.stringify(association?.Properties))
+      .digest("hex");
     expect(summary).to.deep.equal([
       "StackSet instances: 4 (1 target × 4 regions), fallback user ssm-fallback",
       "SCP attachments:    2 (2 policies × 1 target)",
       "management stacks:  4 (eu-central-1, eu-west-1, us-east-1, us-west-2)",
       "exempt principals:  6 principal patterns, named in 11 statements of 2 SCPs",
-      `writer:             RunAs on, ${writer?.Properties.Runtime}, code sha256 ${sha256}`,
+      `writer:             RunAs on, ${writer?.Properties.Runtime}, code sha256 ${sha256}, ` +
+        `fallback-user association sha256 ${associationSha256}`,
     ]);
   });
 

@@ -3,9 +3,7 @@
 // resource event carries the template's own Custom::FallbackUserAssociationTag properties, as CloudFormation sends
 // them (booleans as strings).
 import { expect } from "chai";
-import type { CreateAssociationCommandInput, SSM } from "@aws-sdk/client-ssm";
-import { fallbackUserScriptLines } from "../../components/runShell/fallbackUserScript";
-import { runShellTemplate } from "../../components/runShell/template";
+import type { SSM } from "@aws-sdk/client-ssm";
 import {
   ASSOCIATION_ID_PROPERTY,
   FALLBACK_USER_ASSOCIATION_TAG_TYPE,
@@ -13,21 +11,15 @@ import {
   MANAGED_TAG_KEY,
 } from "../../policypack/rules/names";
 import { attemptNumber, type AwsProxy } from "../../testing/awsProxy";
+import { fallbackUserAssociationInput } from "../../testing/motoStateManager";
 import type { ResponseUrlServer } from "../../testing/responseUrl";
 import { startProxiedWriter, type ProxiedWriter } from "../support/writerHarness";
 import { customResourceEvent } from "../../testing/runShellFixtures";
 import { invokeWriter } from "../../testing/writerInvocation";
 
 const USER = "ssm-fallback";
-const { FallbackUserAssociation, FallbackUserAssociationTag } = runShellTemplate({
-  code: "",
-  runtime: "nodejs24.x",
-}).Resources;
-
-/** What CloudFormation would pass: the template's properties with the RunAsDefaultUser parameter substituted. */
-function resolved(properties: Record<string, unknown>): Record<string, unknown> {
-  return { ...properties, Parameters: { commands: fallbackUserScriptLines(USER) } };
-}
+/** The association as the template declares it, the user substituted as CloudFormation would. */
+const DECLARED = fallbackUserAssociationInput(USER);
 
 describe("RunShell writer: protecting the fallback-user association (bundled, on moto's State Manager)", () => {
   let ssm: SSM;
@@ -45,9 +37,7 @@ describe("RunShell writer: protecting the fallback-user association (bundled, on
 
   beforeEach(async () => {
     await writer.reset();
-    const { AssociationDescription } = await ssm.createAssociation(
-      resolved(FallbackUserAssociation.Properties) as unknown as CreateAssociationCommandInput,
-    );
+    const { AssociationDescription } = await ssm.createAssociation(DECLARED);
     associationId = AssociationDescription!.AssociationId!;
   });
 
@@ -56,14 +46,12 @@ describe("RunShell writer: protecting the fallback-user association (bundled, on
     id: string | undefined = associationId,
     PhysicalResourceId?: string,
   ) {
-    const { ServiceToken, ServiceTimeout, ...declared } = FallbackUserAssociationTag.Properties;
-    void ServiceToken;
-    void ServiceTimeout;
+    // The tag resource's properties are the association's own (the template test holds that), and its id.
     return customResourceEvent({
       RequestType,
       ResponseURL: responses.url,
       PhysicalResourceId,
-      properties: { ...resolved(declared), [ASSOCIATION_ID_PROPERTY]: id },
+      properties: { ...DECLARED, [ASSOCIATION_ID_PROPERTY]: id },
       resource: {
         LogicalResourceId: "FallbackUserAssociationTag",
         ResourceType: FALLBACK_USER_ASSOCIATION_TAG_TYPE,
@@ -85,7 +73,7 @@ describe("RunShell writer: protecting the fallback-user association (bundled, on
     expect(answers()[0]).to.include({ Status: "SUCCESS", PhysicalResourceId: associationId });
     expect(proxy.operations()).to.deep.equal(["AddTagsToResource", "UpdateAssociation"]);
     expect(await tags()).to.deep.equal(OURS);
-    expect(await described()).to.deep.include(resolved(FallbackUserAssociation.Properties));
+    expect(await described()).to.deep.include(DECLARED);
   });
 
   it("puts back what anyone changed before the tag, the tag's value and fields the template leaves out included", async () => {
@@ -107,7 +95,7 @@ describe("RunShell writer: protecting the fallback-user association (bundled, on
     expect(answers()[0]).to.include({ Status: "SUCCESS" });
     expect(await tags()).to.deep.equal(OURS);
     const association = await described();
-    expect(association).to.deep.include(resolved(FallbackUserAssociation.Properties));
+    expect(association).to.deep.include(DECLARED);
     expect(association.CalendarNames ?? []).to.deep.equal([]);
   });
 
@@ -116,9 +104,7 @@ describe("RunShell writer: protecting the fallback-user association (bundled, on
     expect(answers()[0]).to.include({ Status: "SUCCESS", PhysicalResourceId: associationId });
     expect(proxy.operations()).to.deep.equal([]);
 
-    const { AssociationDescription } = await ssm.createAssociation(
-      resolved(FallbackUserAssociation.Properties) as unknown as CreateAssociationCommandInput,
-    );
+    const { AssociationDescription } = await ssm.createAssociation(DECLARED);
     const replacement = AssociationDescription!.AssociationId!;
     await invokeWriter(tagEvent("Update", replacement, associationId));
     expect(answers()[1]).to.include({ Status: "SUCCESS", PhysicalResourceId: replacement });

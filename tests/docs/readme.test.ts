@@ -839,11 +839,11 @@ describe("documentation", () => {
         };
         /** The deploy the step asks for: RunAs off for the stack. */
         const BREAK_GLASS_CONFIG = "  ssm-runas-sync:runAsEnabled: false\n";
-        /** The table's rows in the stack's regions: their status, and the whole line. */
-        const rows = (stdout: string) =>
+        /** The table's rows in the stack's regions (or, `outside`, in the others): their status, and the whole line. */
+        const rows = (stdout: string, outside = false) =>
           stdout.split("\n").flatMap((line) => {
             const row = /^\d{12}\s+\S+\s+(\S+)\s+(\S+)\s/.exec(line);
-            return row && regions.includes(row[1]) ? [{ status: row[2], line }] : [];
+            return row && regions.includes(row[1]) !== outside ? [{ status: row[2], line }] : [];
           });
 
         it("goes from FALLBACK_USER_PENDING to none once every Linux node ran the association; the rows then say break-glass as intended", async () => {
@@ -865,6 +865,10 @@ describe("documentation", () => {
             expect(status).to.equal("UNGUARDED");
             expect(line).to.match(/the RunShell document itself is in break-glass, as intended$/);
           }
+          // …and, as the step says too, one UNMANAGED_REGION row per other enabled region until stage 4.
+          const others = rows(after.stdout, true);
+          expect(others.length).to.be.greaterThan(0);
+          expect(others.map(({ status }) => status)).to.deep.equal(others.map(() => "UNMANAGED_REGION"));
         }).timeout(300_000);
 
         it("…and with the guardrail attached, passes as BREAK_GLASS (exit 0)", async () => {

@@ -10,16 +10,8 @@ import {
   WRITER_FUNCTION_ARN_PATTERN,
   WRITER_ROLE_ARN_PATTERN,
 } from "./rules/names";
+import { AGENT_REPORT_ACTION, ASSOCIATION_WRITE_ACTIONS } from "./rules/scpActions";
 
-/** What would take the fallback user off new nodes, or turn the association into something else. */
-const ASSOCIATION_WRITE_ACTIONS = [
-  "ssm:UpdateAssociation",
-  "ssm:DeleteAssociation",
-  "ssm:AddTagsToResource",
-  "ssm:RemoveTagsFromResource",
-];
-/** How each node's SSM Agent reports a run, which the audit counts. */
-const AGENT_REPORT_ACTION = "ssm:UpdateInstanceAssociationStatus";
 const TAG_CONDITION_KEY = `aws:ResourceTag/${MANAGED_TAG_KEY}`;
 
 /** A Deny on tagged associations: under `Null aws:ResourceTag/<key>` false alone, besides exemptions. */

@@ -149,17 +149,28 @@ export const READ_ACTIONS: readonly string[] = [
   "logs:StartLiveTail",
 ];
 
+/** What would take the fallback user off new nodes, or turn its association into something else. */
+export const ASSOCIATION_WRITE_ACTIONS: readonly string[] = [
+  "ssm:UpdateAssociation",
+  "ssm:DeleteAssociation",
+  "ssm:AddTagsToResource",
+  "ssm:RemoveTagsFromResource",
+];
+
+/** How each node's SSM Agent reports a run of an association, with the node's own credentials. */
+export const AGENT_REPORT_ACTION = "ssm:UpdateInstanceAssociationStatus";
+
 /**
  * What a protected association stays open to: reads; running it again at once (it runs the template's script,
- * which only ever creates the fallback user); and each node's report of its run, which the SSM Agent makes with
- * the node's own credentials (the audit counts those reports). Everything else, tags included, is denied.
+ * which only ever creates the fallback user); and each node's report of its run (the audit counts those
+ * reports). Everything else, tags included, is denied.
  */
 export const ASSOCIATION_OPEN_ACTIONS: readonly string[] = [
   "ssm:Describe*",
   "ssm:List*",
   "ssm:Get*",
   "ssm:StartAssociationsOnce",
-  "ssm:UpdateInstanceAssociationStatus",
+  AGENT_REPORT_ACTION,
 ];
 
 /** Starting a session: the document it runs and the target are its resources. */

@@ -22,7 +22,11 @@ import {
   WRITER_LOG_GROUP_NAME,
   WRITER_ROLE_PATH,
 } from "../../../policypack/rules/names";
-import { DOCUMENT_WRITE_ACTIONS } from "../../../policypack/rules/scpActions";
+import {
+  AGENT_REPORT_ACTION,
+  ASSOCIATION_WRITE_ACTIONS,
+  DOCUMENT_WRITE_ACTIONS,
+} from "../../../policypack/rules/scpActions";
 import { renderScp, scpPolicies, type ScpOptions } from "../../../components/guardrail/scpDocument";
 import { prodScpOptions } from "./prodScpOptions";
 
@@ -101,13 +105,6 @@ const TEAM_ASSOCIATION = association("0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e");
 const fallbackUserTagged: Context = {
   [`aws:ResourceTag/${MANAGED_TAG_KEY}`]: FALLBACK_USER_ASSOCIATION_TAG_VALUE,
 };
-/** Everything an admin might do to the association to keep the user off new nodes, or to take it over. */
-const ASSOCIATION_DOOR_ACTIONS = [
-  "ssm:UpdateAssociation",
-  "ssm:DeleteAssociation",
-  "ssm:RemoveTagsFromResource",
-  "ssm:AddTagsToResource",
-];
 
 interface Request {
   action: string;
@@ -381,7 +378,7 @@ const DOORS: Door[] = [
     "sso:UpdateInstanceAccessControlAttributeConfiguration",
     "sso:DeleteInstanceAccessControlAttributeConfiguration",
   ].map((action): Door => ({ group: "delegated admin", title: action, action, resources: [IDC_INSTANCE] })),
-  ...ASSOCIATION_DOOR_ACTIONS.map((action): Door => ({
+  ...ASSOCIATION_WRITE_ACTIONS.map((action): Door => ({
     group: "fallback user",
     title: `${action} fallback-user association`,
     action,
@@ -569,7 +566,7 @@ const CONTROLS: Control[] = [
   {
     title:
       "UpdateInstanceAssociationStatus fallback-user association by a node (the SSM Agent's report of a run)",
-    action: "ssm:UpdateInstanceAssociationStatus",
+    action: AGENT_REPORT_ACTION,
     resources: [FALLBACK_USER_ASSOCIATION],
     context: fallbackUserTagged,
     principals: [INSTANCE_ROLE, DEFAULT_HOST_MANAGEMENT_ROLE],

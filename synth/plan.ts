@@ -393,12 +393,14 @@ function orderBlind(value: unknown): unknown {
   return value;
 }
 
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+
 function scpDocumentOf(scp: DeclaredScp): PlanScpDocument {
   const canonical = JSON.stringify(orderBlind(JSON.parse(scp.content)));
   return {
     policy: scp.name,
     characters: scp.content.length,
-    sha256: createHash("sha256").update(canonical, "utf8").digest("hex"),
+    sha256: sha256(canonical),
   };
 }
 
@@ -430,8 +432,6 @@ function exemptionsOf(scp: DeclaredScp): PlanExemption[] {
     });
   });
 }
-
-const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
 function codeOf(templateBody: string): Omit<PlanWriter, "carriers">[] {
   const template = JSON.parse(templateBody) as TemplateJson;

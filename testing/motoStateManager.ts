@@ -20,7 +20,8 @@ export interface Cell {
   region: string;
 }
 
-const clientConfig = async ({ endpoint, accountId, region }: Cell) => ({
+/** What an SDK client needs to work in the cell's account and region on moto. */
+export const cellClientConfig = async ({ endpoint, accountId, region }: Cell) => ({
   endpoint,
   region,
   credentials: await accountCredentials(endpoint, accountId),
@@ -31,7 +32,7 @@ export async function seedManagedNodes(
   cell: Cell,
   counts: { linux: number; windows?: number },
 ): Promise<{ linux: string[]; windows: string[] }> {
-  const ec2 = new EC2Client(await clientConfig(cell));
+  const ec2 = new EC2Client(await cellClientConfig(cell));
   const run = async (ImageId: string, count: number) =>
     count === 0
       ? []
@@ -77,7 +78,7 @@ export function fallbackUserAssociationInput(user: string): CreateAssociationCom
 
 /** Creates the fallback-user association in the account × region as the StackSet does; returns its id. */
 export async function createFallbackUserAssociation(cell: Cell, user: string): Promise<string> {
-  const ssm = new SSMClient(await clientConfig(cell));
+  const ssm = new SSMClient(await cellClientConfig(cell));
   const created = await ssm.send(new CreateAssociationCommand(fallbackUserAssociationInput(user)));
   return created.AssociationDescription!.AssociationId!;
 }

@@ -21,8 +21,9 @@ import {
 } from "@aws-sdk/client-ssm";
 import { fallbackUserScriptLines } from "../../components/runShell/fallbackUserScript";
 import { FALLBACK_USER_ASSOCIATION_NAME } from "../../policypack/rules/names";
-import { accountCredentials, resetMoto, startMoto } from "../../testing/moto";
+import { resetMoto, startMoto } from "../../testing/moto";
 import {
+  cellClientConfig,
   createFallbackUserAssociation,
   fallbackUserAssociationInput,
   resultsFor,
@@ -40,12 +41,7 @@ describe("the test moto's State Manager (testing/motoStateManager.py)", function
   let cell: Cell;
   let ssm: SSMClient;
 
-  const clientOf = async (at: Cell) =>
-    new SSMClient({
-      endpoint: at.endpoint,
-      region: at.region,
-      credentials: await accountCredentials(at.endpoint, at.accountId),
-    });
+  const clientOf = async (at: Cell) => new SSMClient(await cellClientConfig(at));
   const failure = async (work: Promise<unknown>) => {
     try {
       await work;
@@ -252,11 +248,7 @@ describe("the test moto's State Manager (testing/motoStateManager.py)", function
       const linux = await nodes({ Filters: [{ Key: "PlatformTypes", Values: ["Linux"] }] });
       expect(linux.map(({ InstanceId }) => InstanceId)).to.have.members(seeded.linux);
       // A stopped instance is no managed node (the API reference: stopped or terminated nodes are not listed).
-      const ec2 = new EC2Client({
-        endpoint: cell.endpoint,
-        region: cell.region,
-        credentials: ssm.config.credentials,
-      });
+      const ec2 = new EC2Client(await cellClientConfig(cell));
       await ec2.send(new StopInstancesCommand({ InstanceIds: [seeded.linux[0]] }));
       expect(await nodes({ Filters: [{ Key: "PlatformTypes", Values: ["Linux"] }] })).to.have.length(2);
     });

@@ -12,8 +12,9 @@ import * as path from "node:path";
 import type { AuditRow } from "../../../cli/auditRows";
 import { FALLBACK_USER_ASSOCIATION_NAME } from "../../../policypack/rules/names";
 import { startAwsProxy, type AwsProxy } from "../../../testing/awsProxy";
-import { accountCredentials, motoEnvironment, resetMoto, startMoto } from "../../../testing/moto";
+import { motoEnvironment, resetMoto, startMoto } from "../../../testing/moto";
 import {
+  cellClientConfig,
   createFallbackUserAssociation,
   fallbackUserAssociationInput,
   resultsFor,
@@ -242,11 +243,7 @@ describe("ssm-runas audit, the fallback user (moto with State Manager)", functio
 
     it("does not count the successes of an association rewritten to run something else (exit 1)", async () => {
       // As the API demands of an update: every field again, here with other commands.
-      const ssm = new SSMClient({
-        endpoint: cell.endpoint,
-        region: REGION,
-        credentials: await accountCredentials(cell.endpoint, cell.accountId),
-      });
+      const ssm = new SSMClient(await cellClientConfig(cell));
       await ssm.send(
         new UpdateAssociationCommand({
           ...fallbackUserAssociationInput(USER),
